@@ -1,0 +1,145 @@
+import { awscdk, javascript, DependencyType } from 'projen';
+import { UpdateSnapshot } from 'projen/lib/javascript';
+
+/**
+ * The single source of truth for package.json, tasks, tsconfig and eslint.
+ * Edit this file, then run `npx projen`.
+ */
+
+// The lowest aws-cdk-lib the public API needs (peer floor). Annotations.addWarningV2,
+// IPolicyValidationPluginBeta1 and RestApi.addToResourcePolicy are all older than this.
+const CDK_PEER_FLOOR = '2.176.0';
+// What we build and test with: the newest aws-cdk-lib whose cloud assembly the newest
+// integ-runner (2.197.10) can read.
+const CDK_DEV_VERSION = '2.257.0';
+const INTEG_RUNNER_VERSION = '2.197.10';
+const INTEG_TESTS_ALPHA_VERSION = '2.245.0-alpha.0';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-api-gatekeeper',
+  description:
+    'Secure-by-default AWS CDK constructs for API Gateway REST APIs: typed resource policies (who may call), usage tiers (how much), synth-time checks and an offline request simulator.',
+  author: 'cdk-api-gatekeeper maintainers',
+  authorAddress: 'maintainers@cdk-api-gatekeeper.dev',
+  repositoryUrl: 'https://github.com/cdk-api-gatekeeper/cdk-api-gatekeeper.git',
+  license: 'Apache-2.0',
+  stability: 'experimental',
+  keywords: ['cdk', 'aws-cdk', 'apigateway', 'resource-policy', 'usage-plan', 'api-key', 'private-api', 'security'],
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  minNodeVersion: '20.0.0',
+  jsiiVersion: '~6.0.0',
+
+  cdkVersion: CDK_PEER_FLOOR,
+  constructsVersion: '10.5.1',
+  // The dev copy of aws-cdk-lib is pinned below, not to the peer floor.
+  peerDependencyOptions: { pinnedDevDependency: false },
+
+  // CI is `.ci/run`; no GitHub workflows, mergify or release automation are generated.
+  github: false,
+  release: false,
+  buildWorkflow: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+
+  prettier: true,
+  prettierOptions: {
+    settings: { singleQuote: true, printWidth: 120, trailingComma: javascript.TrailingComma.ALL },
+  },
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'integ', 'bench', 'examples', 'build-tools', 'projenrc', '.projenrc.ts'],
+  },
+
+  // Runtime dependencies of a jsii library must be bundled.
+  bundledDeps: ['ipaddr.js@^2.2.0', 'yaml@^2.8.0'],
+  devDeps: [
+    `@aws-cdk/integ-runner@${INTEG_RUNNER_VERSION}`,
+    `@aws-cdk/integ-tests-alpha@${INTEG_TESTS_ALPHA_VERSION}`,
+    'cdk-nag@3.0.2',
+    'fast-check@^4.3.0',
+    // AGPL-3.0: an independent oracle for tests only, never shipped.
+    '@cloud-copilot/iam-simulate@0.1.173',
+  ],
+  bin: { 'cdk-api-gatekeeper': 'lib/cli/main.js' },
+
+  integrationTestAutoDiscover: false,
+  jestOptions: {
+    updateSnapshot: UpdateSnapshot.NEVER,
+    coverageText: false,
+    jestConfig: {
+      snapshotSerializers: ['<rootDir>/test/support/strip-asset-hashes.ts'],
+      testTimeout: 120_000,
+      coveragePathIgnorePatterns: ['/node_modules/', '/test/'],
+    },
+  },
+  tsconfigDev: {
+    include: ['../integ/**/*.ts', '../bench/**/*.ts', '../examples/**/*.ts'],
+    compilerOptions: {},
+  },
+  gitignore: ['cdk.out/', 'integ/**/cdk.out/', 'bench/results.json', '.jsii-pacmak/', 'dist/', '*.tsbuildinfo'],
+  npmIgnoreOptions: { ignorePatterns: ['/integ/', '/bench/', '/examples/', '/.ci/', '/cdk.out/'] },
+
+  publishToPypi: { distName: 'cdk-api-gatekeeper', module: 'cdk_api_gatekeeper' },
+  publishToMaven: {
+    javaPackage: 'io.github.cdkapigatekeeper',
+    mavenGroupId: 'io.github.cdk-api-gatekeeper',
+    mavenArtifactId: 'cdk-api-gatekeeper',
+  },
+  publishToNuget: { dotNetNamespace: 'CdkApiGatekeeper', packageId: 'CdkApiGatekeeper' },
+  publishToGo: { moduleName: 'github.com/cdk-api-gatekeeper/cdk-api-gatekeeper-go' },
+});
+
+// Build and test against a newer aws-cdk-lib than the peer floor (see DEVELOPERS.md: integ-runner reads
+// cloud assemblies of aws-cdk-lib <= 2.257.0).
+project.deps.addDependency(`aws-cdk-lib@${CDK_DEV_VERSION}`, DependencyType.BUILD);
+project.deps.addDependency('constructs@10.5.1', DependencyType.BUILD);
+// jsii would like the dev copy pinned to the peer floor; we test on the newer one on purpose.
+project.compileTask.reset('jsii --silence-warnings=reserved-word --silence-warnings=JSII6');
+
+// Tests live under test/ only (one <module>.test.ts per source file, *.prop.test.ts for properties).
+project.package.file.addOverride('jest.testMatch', ['<rootDir>/test/**/*.test.ts']);
+
+// ---------------------------------------------------------------------------------------------
+// Tasks
+// ---------------------------------------------------------------------------------------------
+const integ = project.addTask('integ', {
+  description: 'Verify the integration-test snapshots under integ/ (no AWS credentials needed)',
+  env: { AWS_REGION: 'us-east-1', AWS_DEFAULT_REGION: 'us-east-1' },
+  exec: 'integ-runner --directory integ --language typescript --parallel-regions us-east-1',
+  receiveArgs: true,
+});
+project.addTask('integ:update', {
+  description: 'Re-synthesize and update the integration-test snapshots (does not deploy)',
+  env: { AWS_REGION: 'us-east-1', AWS_DEFAULT_REGION: 'us-east-1' },
+  exec: 'integ-runner --directory integ --language typescript --parallel-regions us-east-1 --update-on-failed --dry-run',
+  receiveArgs: true,
+});
+
+project.addTask('demo', {
+  description: 'Synthesize the example app to cdk.out/ and print what it built',
+  exec: 'ts-node --project test/tsconfig.json examples/demo.ts',
+});
+
+project.addTask('bench', {
+  description: 'Run the benchmarks against hand-written aws-cdk-lib and write bench/results.json',
+  env: { TS_NODE_PROJECT: 'test/tsconfig.json', TS_NODE_TRANSPILE_ONLY: 'true' },
+  exec: 'node --expose-gc -r ts-node/register bench/run.ts',
+  receiveArgs: true,
+});
+
+// The README's test command (`npm test`): compile, docgen + API.md drift check, jest (snapshots never
+// updated), eslint, integ snapshot verification.
+const test = project.testTask;
+test.reset();
+test.spawn(project.compileTask);
+test.spawn(project.tasks.tryFind('docgen')!);
+test.exec('node build-tools/check-drift.js API.md');
+test.exec('jest --passWithNoTests --coverageProvider=v8 --ci --json --outputFile=test-reports/jest.json', {
+  receiveArgs: true,
+});
+test.spawn(project.tasks.tryFind('eslint')!);
+test.spawn(integ);
+
+project.synth();

@@ -1,0 +1,133 @@
+/**
+ * The benchmark harness. A scenario measures one metric for "this library" (ours) and for the hand-written
+ * aws-cdk-lib equivalent (baseline), alternating the two over several rounds in one process, and reports
+ * the median ratio ours / baseline.
+ *
+ * Scenarios live in bench/scenarios/*.ts and export `scenarios: Scenario[]`.
+ */
+import * as os from 'os';
+import { App, Stack } from 'aws-cdk-lib';
+
+/** What a measured side returns: a number in the scenario's unit. */
+export type Measure = () => number | Promise<number>;
+
+export interface Scenario {
+  /** e.g. `access: 200 sources` */
+  readonly name: string;
+  /** e.g. `synth wall time (ms)`, `peak heap (MB)`, `template bytes`, `sources under 8192 chars` */
+  readonly metric: string;
+  /** Goal on the ratio ours / baseline, e.g. `<= 1.05` or `>= 8`. */
+  readonly goal: string;
+  readonly ours: Measure;
+  readonly baseline: Measure;
+  /** Rounds (alternating ours / baseline). Deterministic metrics (bytes, capacity) need 1. Default 5. */
+  readonly rounds?: number;
+  /** Warm-up runs of each side before measuring. Default 1 when rounds > 1. */
+  readonly warmup?: number;
+}
+
+export interface ScenarioResult {
+  readonly name: string;
+  readonly metric: string;
+  readonly ours: number;
+  readonly baseline: number;
+  readonly ratio: number;
+  readonly goal: string;
+  readonly met: boolean;
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Checks a ratio against a goal such as `<= 1.05`, `>= 8`, `< 1`. */
+export function meetsGoal(ratio: number, goal: string): boolean {
+  const m = /^\s*(<=|>=|<|>|==)\s*([0-9.eE+-]+)\s*$/.exec(goal);
+  if (!m) return false;
+  const g = Number(m[2]);
+  switch (m[1]) {
+    case '<=':
+      return ratio <= g;
+    case '>=':
+      return ratio >= g;
+    case '<':
+      return ratio < g;
+    case '>':
+      return ratio > g;
+    default:
+      return ratio === g;
+  }
+}
+
+export async function runScenario(s: Scenario): Promise<ScenarioResult> {
+  const rounds = s.rounds ?? 5;
+  const warmup = s.warmup ?? (rounds > 1 ? 1 : 0);
+  for (let i = 0; i < warmup; i++) {
+    await s.ours();
+    await s.baseline();
+  }
+  const ours: number[] = [];
+  const base: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    // Alternate which side goes first so drift (GC, JIT, thermal) does not favour one.
+    if (i % 2 === 0) {
+      ours.push(await s.ours());
+      base.push(await s.baseline());
+    } else {
+      base.push(await s.baseline());
+      ours.push(await s.ours());
+    }
+  }
+  const o = median(ours);
+  const b = median(base);
+  const ratio = b === 0 ? (o === 0 ? 1 : Infinity) : o / b;
+  return { name: s.name, metric: s.metric, ours: o, baseline: b, ratio, goal: s.goal, met: meetsGoal(ratio, s.goal) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measuring helpers for CDK scenarios
+// ---------------------------------------------------------------------------------------------
+
+/** Builds a stack with `build` in a fresh App and synthesizes it; returns the template. */
+export function synthTemplate(build: (stack: Stack) => void): any {
+  const app = new App();
+  const stack = new Stack(app, 'Bench', { env: { account: '123456789012', region: 'us-east-1' } });
+  build(stack);
+  return app.synth().getStackByName(stack.stackName).template;
+}
+
+/** Wall time in ms of building and synthesizing a stack. */
+export function synthTimeMs(build: (stack: Stack) => void): number {
+  const t0 = process.hrtime.bigint();
+  synthTemplate(build);
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
+/**
+ * Heap growth in MB while building and synthesizing a stack, sampled at the end with the app still live
+ * (the peak the synthesized tree needs). Needs `--expose-gc` for a stable baseline; without it the number
+ * is noisier but still comparable within one run.
+ */
+export function synthHeapMb(build: (stack: Stack) => void): number {
+  const gc = (global as any).gc as (() => void) | undefined;
+  gc?.();
+  const before = process.memoryUsage().heapUsed;
+  const app = new App();
+  const stack = new Stack(app, 'Bench', { env: { account: '123456789012', region: 'us-east-1' } });
+  build(stack);
+  const assembly = app.synth();
+  const after = process.memoryUsage().heapUsed;
+  void assembly;
+  return Math.max(0, after - before) / (1024 * 1024);
+}
+
+/** Bytes of the synthesized template as CloudFormation receives it (minified JSON). */
+export function templateBytes(build: (stack: Stack) => void): number {
+  return Buffer.byteLength(JSON.stringify(synthTemplate(build)), 'utf8');
+}
+
+export function machine(): string {
+  return `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`;
+}

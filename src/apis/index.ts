@@ -1,0 +1,2 @@
+// Public names of src/apis/ (re-exported by src/index.ts).
+export {};

@@ -1,0 +1,2 @@
+// Public names of src/simulate/ (re-exported by src/index.ts).
+export {};

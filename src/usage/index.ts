@@ -1,0 +1,2 @@
+// Public names of src/usage/ (re-exported by src/index.ts).
+export {};
