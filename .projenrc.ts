@@ -1,4 +1,4 @@
-import { awscdk, javascript, DependencyType } from 'projen';
+import { awscdk, javascript, DependencyType, JsonFile } from 'projen';
 import { UpdateSnapshot } from 'projen/lib/javascript';
 
 /**
@@ -97,6 +97,19 @@ project.deps.addDependency(`aws-cdk-lib@${CDK_DEV_VERSION}`, DependencyType.BUIL
 project.deps.addDependency('constructs@10.5.1', DependencyType.BUILD);
 // jsii would like the dev copy pinned to the peer floor; we test on the newer one on purpose.
 project.compileTask.reset('jsii --silence-warnings=reserved-word --silence-warnings=JSII6');
+
+// integ/, bench/ and examples/ are type-checked (and linted) like tests, each with its own tsconfig.
+for (const dir of ['integ', 'bench', 'examples']) {
+  new JsonFile(project, `${dir}/tsconfig.json`, {
+    obj: {
+      extends: '../tsconfig.json',
+      compilerOptions: { noEmit: true, rootDir: '..', isolatedModules: true },
+      include: ['**/*.ts'],
+      exclude: ['node_modules', '**/*.snapshot/**'],
+    },
+    marker: false,
+  });
+}
 
 // Tests live under test/ only (one <module>.test.ts per source file, *.prop.test.ts for properties).
 project.package.file.addOverride('jest.testMatch', ['<rootDir>/test/**/*.test.ts']);

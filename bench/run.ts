@@ -10,7 +10,10 @@ async function main() {
   const filter = process.argv.slice(2).join(' ').toLowerCase();
   const dir = path.join(__dirname, 'scenarios');
   const scenarios: Scenario[] = [];
-  for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.ts')).sort()) {
+  for (const f of fs
+    .readdirSync(dir)
+    .filter((x) => x.endsWith('.ts'))
+    .sort()) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const mod = require(path.join(dir, f));
     for (const s of (mod.scenarios ?? []) as Scenario[]) {
@@ -24,7 +27,15 @@ async function main() {
     process.stderr.write(`. ${r.name} / ${r.metric}\n`);
   }
   const fmt = (n: number) => (Math.abs(n) >= 100 ? n.toFixed(0) : n.toPrecision(3));
-  const rows = results.map((r) => [r.name, r.metric, fmt(r.ours), fmt(r.baseline), r.ratio.toFixed(3), r.goal, r.met ? 'yes' : 'NO']);
+  const rows = results.map((r) => [
+    r.name,
+    r.metric,
+    fmt(r.ours),
+    fmt(r.baseline),
+    r.ratio.toFixed(3),
+    r.goal,
+    r.met ? 'yes' : 'NO',
+  ]);
   const head = ['scenario', 'metric', 'ours', 'baseline', 'ratio', 'goal', 'met'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;

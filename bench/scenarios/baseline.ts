@@ -15,7 +15,28 @@ function plainApi(n: number) {
 const build = plainApi(20);
 
 export const scenarios: Scenario[] = [
-  { name: 'harness noise floor: plain RestApi ×20 methods', metric: 'synth wall time (ms)', goal: '<= 1.10', ours: () => synthTimeMs(build), baseline: () => synthTimeMs(build), rounds: 7 },
-  { name: 'harness noise floor: plain RestApi ×20 methods', metric: 'peak heap (MB)', goal: '<= 1.25', ours: () => synthHeapMb(build), baseline: () => synthHeapMb(build), rounds: 5 },
-  { name: 'harness noise floor: plain RestApi ×20 methods', metric: 'template bytes', goal: '<= 1.00', ours: () => templateBytes(build), baseline: () => templateBytes(build), rounds: 1 },
+  {
+    name: 'harness noise floor: plain RestApi ×20 methods',
+    metric: 'synth wall time (ms)',
+    goal: '<= 1.10',
+    ours: () => synthTimeMs(build),
+    baseline: () => synthTimeMs(build),
+    rounds: 7,
+  },
+  {
+    name: 'harness noise floor: plain RestApi ×20 methods',
+    metric: 'peak heap (MB)',
+    goal: '<= 1.25',
+    ours: () => synthHeapMb(build),
+    baseline: () => synthHeapMb(build),
+    rounds: 5,
+  },
+  {
+    name: 'harness noise floor: plain RestApi ×20 methods',
+    metric: 'template bytes',
+    goal: '<= 1.00',
+    ours: () => templateBytes(build),
+    baseline: () => templateBytes(build),
+    rounds: 1,
+  },
 ];

@@ -23,9 +23,13 @@ describe('error helper', () => {
 
   test('accepts a plain label where there is no construct', () => {
     expect(describeScope('RequestSimulator')).toBe('RequestSimulator');
-    const err = propError('RequestSimulator', { prop: 'method', value: 'FETCH', expected: 'GET, POST, PUT, DELETE, PATCH, HEAD, OPTIONS' });
+    const err = propError('RequestSimulator', {
+      prop: 'method',
+      value: 'FETCH',
+      expected: 'GET, POST, PUT, DELETE, PATCH, HEAD, OPTIONS',
+    });
     expect(err.message).toBe(
-      "RequestSimulator: 'method' is invalid: got \"FETCH\"; expected GET, POST, PUT, DELETE, PATCH, HEAD, OPTIONS",
+      'RequestSimulator: \'method\' is invalid: got "FETCH"; expected GET, POST, PUT, DELETE, PATCH, HEAD, OPTIONS',
     );
     expect(err.prop).toBe('method');
   });
