@@ -1,3 +1,4 @@
+/* eslint-disable no-bitwise */ // CIDR math is bit arithmetic by nature.
 /**
  * CIDR arithmetic shared by the policy compiler (normalise and merge ranges) and the simulator
  * (IpAddress / NotIpAddress). Parsing is ipaddr.js's (bundled); this file only does range math on the
