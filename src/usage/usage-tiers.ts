@@ -10,6 +10,8 @@ import {
   checkQuota,
   checkThrottle,
   keyConstructId,
+  KEY_VALUE_MAX,
+  KEY_VALUE_MIN,
   MAX_KEYS,
   MAX_PLANS,
   MAX_PLANS_PER_KEY,
@@ -210,7 +212,7 @@ export class UsageTiers extends Construct {
         prop: `keys[${JSON.stringify(id)}].value`,
         value: typeof value,
         problem: 'is not a string',
-        expected: `a string of ${20} to ${128} letters and digits`,
+        expected: `a string of ${KEY_VALUE_MIN} to ${KEY_VALUE_MAX} letters and digits`,
       });
     }
     const valueProblems = checkKeyValue(`keys[${JSON.stringify(id)}].value`, value);
