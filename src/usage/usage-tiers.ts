@@ -274,6 +274,14 @@ export class UsageTiers extends Construct {
    * value) and on `/usageplans/{planId}/keys` (CreateUsagePlanKey) of one tier's plan, or of every tier's
    * plan (including tiers added later) when `tier` is omitted.
    *
+   * Not granted: reading, updating or deleting keys, other usage plans, and tagging. The Service
+   * Authorization Reference lists `apigateway:PUT` beside `apigateway:POST` for CreateApiKey; it is needed
+   * only to tag a key while creating it (grant PUT on `arn:aws:apigateway:{region}::/tags/*` yourself).
+   * Sources: API Gateway API reference (CreateApiKey `POST /apikeys`, CreateUsagePlanKey
+   * `POST /usageplans/{usageplanId}/keys`) and the Service Authorization Reference for Amazon API Gateway
+   * Management (resource ARNs `arn:{partition}:apigateway:{region}::/apikeys` and
+   * `…::/usageplans/{id}/keys`).
+   *
    * @param tier the tier keys may be put into
    * @default - every tier
    */
