@@ -103,6 +103,36 @@ describe('UsageTiers', () => {
     });
   });
 
+  test('composes inside a RestApi subclass that declares tiers before its methods (as TieredApi will)', () => {
+    // GIVEN
+    class KeyedApi extends apigw.RestApi {
+      public readonly tiers: UsageTiers;
+      constructor(scope: Stack, id: string, tiers: TierProps[]) {
+        super(scope, id, { defaultMethodOptions: { apiKeyRequired: true } });
+        this.tiers = new UsageTiers(this, 'Tiers', { tiers });
+        this.tiers.addStage(this.deploymentStage);
+      }
+    }
+    const app = new App();
+    const stack = new Stack(app, 'Stack');
+
+    // WHEN
+    const api = new KeyedApi(stack, 'Api', [PREMIUM]);
+    api.root.addResource('orders').addMethod('POST', new apigw.MockIntegration());
+    api.tiers.addKey('acme', { tier: 'premium' });
+
+    // THEN
+    const t = Template.fromStack(stack);
+    t.hasResource('AWS::ApiGateway::UsagePlan', {
+      Properties: {
+        ApiStages: [Match.objectLike({ Throttle: { '/orders/POST': { RateLimit: 50, BurstLimit: 100 } } })],
+      },
+      DependsOn: [logicalId(stack, api.deploymentStage)],
+    });
+    t.resourceCountIs('AWS::ApiGateway::UsagePlanKey', 1);
+    expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
+  });
+
   test('binds every tier to stages of several APIs', () => {
     // GIVEN
     const { stack, api } = setup();
