@@ -333,12 +333,19 @@ function covers(deny: Source, allow: Source): boolean {
   return aa[0].values.every((v) => !Token.isUnresolved(v) && da[0].values.includes(v));
 }
 
-/** The names of the API's stages known now (deployment stage and Stage constructs of this API). */
+/**
+ * The names of the API's stages known now (deployment stage and Stage constructs of this API), read from
+ * the CfnStage (`Stage.stageName` is a Ref to the stage, which would make the policy depend on it: a cycle).
+ */
 function stagesOf(api: apigw.RestApiBase): string[] {
   const names = new Set<string>();
-  if (api.deploymentStage) names.add(api.deploymentStage.stageName);
+  const add = (stage: apigw.Stage) => {
+    const cfn = stage.node.defaultChild;
+    if (cfn instanceof apigw.CfnStage && cfn.stageName !== undefined) names.add(cfn.stageName);
+  };
+  if (api.deploymentStage instanceof apigw.Stage) add(api.deploymentStage);
   for (const c of Stack.of(api).node.findAll()) {
-    if (c instanceof apigw.Stage && c.restApi === api) names.add(c.stageName);
+    if (c instanceof apigw.Stage && c.restApi === api) add(c);
   }
   return [...names].sort();
 }

@@ -163,6 +163,17 @@ export class Source {
         accounts.push(String(p.accountId));
         return;
       }
+      if (p instanceof iam.ServicePrincipal) {
+        problems.push(
+          bad(
+            `principals[${i}]`,
+            `Service:${p.service}`,
+            'is a Service principal',
+            `${FORM.principal}; use Source.service() for AWS services`,
+          ),
+        );
+        return;
+      }
       let json: Record<string, string[]>;
       try {
         json = p.policyFragment.principalJson;
