@@ -44,6 +44,13 @@ const ROLES = ACCOUNTS.flatMap((a) => [role(a, 'R1'), role(a, 'R2')]);
 const PATHS = ['/public/*', '/items', '/items/*', '/*', '/x*y'];
 const REQ_PATHS = ['/public/a', '/public', '/items', '/items/1', '/GET/public/a', '/x/public/y', '/xay', '/other'];
 
+const SERVICES = ['events.amazonaws.com', 'sns.amazonaws.com'];
+const RULE_ARN_PATTERNS = [
+  'arn:aws:events:us-east-1:222222222222:rule/a',
+  'arn:aws:events:us-east-1:222222222222:rule/*',
+];
+const RULE_ARNS = ['arn:aws:events:us-east-1:222222222222:rule/a', 'arn:aws:events:us-east-1:222222222222:rule/b'];
+
 const someOf = (pool: string[]) => fc.subarray(pool, { minLength: 1, maxLength: Math.min(3, pool.length) });
 
 const srcArb: fc.Arbitrary<SrcSpec> = fc.oneof(
@@ -55,6 +62,19 @@ const srcArb: fc.Arbitrary<SrcSpec> = fc.oneof(
   { arbitrary: someOf(ORGS).map<SrcSpec>((values) => ({ kind: 'org', values })), weight: 1 },
   { arbitrary: someOf(ORG_PATHS).map<SrcSpec>((values) => ({ kind: 'orgPath', values })), weight: 1 },
   { arbitrary: someOf(ROLES).map<SrcSpec>((values) => ({ kind: 'principal', values })), weight: 1 },
+  {
+    arbitrary: fc
+      .record(
+        {
+          name: fc.constantFrom(...SERVICES),
+          sourceArn: fc.constantFrom(...RULE_ARN_PATTERNS),
+          sourceAccount: fc.constantFrom(...ACCOUNTS),
+        },
+        { requiredKeys: ['name'] },
+      )
+      .map<SrcSpec>((x) => ({ kind: 'service', ...x })),
+    weight: 1,
+  },
 );
 
 const scopeArb: fc.Arbitrary<ScopeSpec> = fc.record(
@@ -97,15 +117,33 @@ const callerArb = fc.option(
 );
 
 const reqArb = (privateEndpoint: boolean): fc.Arbitrary<Req> =>
-  fc.record({
-    stage: fc.constantFrom(...STAGES),
-    method: fc.constantFrom('GET', 'POST', 'DELETE'),
-    path: fc.constantFrom(...REQ_PATHS),
-    ip: fc.constantFrom(...IPS),
-    vpce: privateEndpoint ? fc.constantFrom(...VPCES, 'vpce-44444444') : fc.constant(undefined),
-    vpc: privateEndpoint ? fc.constantFrom(...VPCS, 'vpc-33333333') : fc.constant(undefined),
-    caller: callerArb,
-  });
+  fc
+    .record({
+      stage: fc.constantFrom(...STAGES),
+      method: fc.constantFrom('GET', 'POST', 'DELETE'),
+      path: fc.constantFrom(...REQ_PATHS),
+      ip: fc.constantFrom(...IPS),
+      vpce: privateEndpoint ? fc.constantFrom(...VPCES, 'vpce-44444444') : fc.constant(undefined),
+      vpc: privateEndpoint ? fc.constantFrom(...VPCS, 'vpc-33333333') : fc.constant(undefined),
+      caller: callerArb,
+    })
+    .chain((r) =>
+      // Caller kinds: anonymous 3, IAM 4 (same or cross account), AWS service 1.
+      fc.oneof(
+        { arbitrary: fc.constant({ ...r, caller: undefined }), weight: 3 },
+        { arbitrary: callerArb.filter((c) => c !== undefined).map((caller) => ({ ...r, caller })), weight: 4 },
+        {
+          arbitrary: fc
+            .record({
+              name: fc.constantFrom(...SERVICES),
+              sourceArn: fc.option(fc.constantFrom(...RULE_ARNS), { nil: undefined }),
+              sourceAccount: fc.option(fc.constantFrom(...ACCOUNTS), { nil: undefined }),
+            })
+            .map((service) => ({ ...r, caller: undefined, service })),
+          weight: 1,
+        },
+      ),
+    );
 
 function toSource(s: SrcSpec): Source {
   switch (s.kind) {
@@ -125,6 +163,8 @@ function toSource(s: SrcSpec): Source {
       return Source.organizationPaths(s.values);
     case 'principal':
       return Source.principals(s.values.map((a) => new iam.ArnPrincipal(a)));
+    case 'service':
+      return Source.service(s.name, { sourceArn: s.sourceArn, sourceAccount: s.sourceAccount });
   }
 }
 
@@ -164,6 +204,7 @@ describe('AccessPolicy compiled by the library vs the intended decision (iam-sim
   test('never disagrees: 10,000 random requests against random policies', async () => {
     const start = Date.now();
     let cases = 0;
+    const admitted: Record<string, number> = {};
     await fc.assert(
       fc.asyncProperty(
         fc.boolean(),
@@ -185,6 +226,15 @@ describe('AccessPolicy compiled by the library vs the intended decision (iam-sim
             const want = intended(a, req, privateEndpoint) && (!b || intended(b, req, privateEndpoint));
             const got = await oracleAllows(doc, req, privateEndpoint);
             cases++;
+            const kind = req.service
+              ? 'service'
+              : !req.caller
+                ? 'anonymous'
+                : req.caller.account === API_ACCOUNT
+                  ? 'same-account'
+                  : 'cross-account';
+            const key = `${kind} ${want ? 'admitted' : 'refused'}`;
+            admitted[key] = (admitted[key] ?? 0) + 1;
             if (want !== got) {
               throw new Error(
                 `${got ? 'OVER-PERMISSIVE' : 'over-restrictive'}: want ${want}, got ${got}\nrequest ${JSON.stringify(req)}\npolicy ${JSON.stringify(doc)}`,
@@ -196,7 +246,12 @@ describe('AccessPolicy compiled by the library vs the intended decision (iam-sim
       { numRuns: RUNS },
     );
     // eslint-disable-next-line no-console
-    console.log(`${cases} cases in ${Date.now() - start} ms`);
+    console.log(`${cases} cases in ${Date.now() - start} ms`, admitted);
     expect(cases).toBeGreaterThanOrEqual(10_000);
+    // Not vacuous: every caller kind is both admitted and refused many times.
+    for (const kind of ['anonymous', 'same-account', 'cross-account', 'service']) {
+      expect(admitted[`${kind} admitted`]).toBeGreaterThan(100);
+      expect(admitted[`${kind} refused`]).toBeGreaterThan(100);
+    }
   });
 });

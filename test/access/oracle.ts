@@ -20,6 +20,8 @@ export interface Req {
   /** Through a VPC endpoint (private API requests only). */
   readonly vpce?: string;
   readonly vpc?: string;
+  /** An AWS service calling as itself (then `caller` is absent). */
+  readonly service?: { readonly name: string; readonly sourceArn?: string; readonly sourceAccount?: string };
   /** Absent: anonymous. */
   readonly caller?: {
     readonly account: string;
@@ -63,9 +65,14 @@ export async function oracleAllows(policy: any, req: Req, privateEndpoint: boole
     if (req.caller.orgId) ctx['aws:PrincipalOrgID'] = req.caller.orgId;
     if (req.caller.orgPaths) ctx['aws:PrincipalOrgPaths'] = req.caller.orgPaths;
   }
+  if (req.service) {
+    ctx['aws:PrincipalServiceName'] = req.service.name;
+    if (req.service.sourceArn) ctx['aws:SourceArn'] = req.service.sourceArn;
+    if (req.service.sourceAccount) ctx['aws:SourceAccount'] = req.service.sourceAccount;
+  }
   const sim: Simulation = {
     request: {
-      principal: req.caller ? req.caller.arn : anonymousPrincipal,
+      principal: req.caller ? req.caller.arn : req.service ? req.service.name : anonymousPrincipal,
       action: 'execute-api:Invoke',
       resource: {
         resource: `arn:aws:execute-api:${REGION}:${API_ACCOUNT}:${API_ID}/${req.stage}/${req.method}${req.path}`,
@@ -105,7 +112,8 @@ export type SrcSpec =
   | { kind: 'account'; values: string[] }
   | { kind: 'org'; values: string[] }
   | { kind: 'orgPath'; values: string[] }
-  | { kind: 'principal'; values: string[] };
+  | { kind: 'principal'; values: string[] }
+  | { kind: 'service'; name: string; sourceArn?: string; sourceAccount?: string };
 
 export interface ScopeSpec {
   stages?: string[];
@@ -166,6 +174,15 @@ export function matches(src: SrcSpec, req: Req, privateEndpoint: boolean): boole
       );
     case 'principal':
       return !!c && src.values.includes(c.arn);
+    case 'service': {
+      const sv = req.service;
+      return (
+        !!sv &&
+        sv.name === src.name &&
+        (src.sourceArn === undefined || (!!sv.sourceArn && glob(src.sourceArn, sv.sourceArn))) &&
+        (src.sourceAccount === undefined || sv.sourceAccount === src.sourceAccount)
+      );
+    }
   }
 }
 
