@@ -168,6 +168,12 @@ export class AccessPolicy {
       throw e;
     }
     this.warnShadowed(scope);
+    if (this.allParts().some((part) => part.allow.length === 0)) {
+      Annotations.of(scope).addWarningV2(
+        'cdk-api-gatekeeper:access-no-allow',
+        'The access policy has no allow rule, so it admits nobody (every request is denied). Add allow rules, e.g. Source.anyone() to admit everyone but the denied.',
+      );
+    }
     return json;
   }
 

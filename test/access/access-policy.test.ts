@@ -301,4 +301,35 @@ describe('AccessPolicy.applyTo', () => {
     // THEN
     expect(stack.resolve(a.toJson(stack))).toEqual(stack.resolve(b.toJson(stack)));
   });
+
+  test('fails when allow is an empty list', () => {
+    // GIVEN
+    const stack = new Stack(new App(), 'S');
+    const api = restApi(stack);
+    // THEN
+    expect(() => new AccessPolicy({ allow: [] }).applyTo(api)).toThrow(
+      /'S\/Api': 'allow' must not be empty: got \[\]; expected at least one Source/,
+    );
+  });
+
+  test('warns when no allow rule exists (the policy admits nobody)', () => {
+    // GIVEN
+    const stack = new Stack(new App(), 'S');
+    const api = restApi(stack);
+    // WHEN
+    new AccessPolicy({ deny: [Source.accounts(['111122223333'])] }).applyTo(api);
+    // THEN
+    AssertAnnotations.fromStack(stack).hasWarning('/S/Api', Match.stringLikeRegexp('no allow rule'));
+  });
+
+  test('ANY in a scope means every method', () => {
+    // GIVEN
+    const stack = new Stack(new App(), 'S');
+    // WHEN
+    const json = stack.resolve(
+      new AccessPolicy().allowOn(ApiScope.of({ stages: ['prod'], methods: ['any'] }), Source.anyone()).toJson(stack),
+    );
+    // THEN
+    expect(json.Statement[json.Statement.length - 1].Resource).toBe('execute-api:/prod/*');
+  });
 });
