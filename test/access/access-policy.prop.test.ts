@@ -254,4 +254,63 @@ describe('AccessPolicy compiled by the library vs the intended decision (iam-sim
       expect(admitted[`${kind} refused`]).toBeGreaterThan(100);
     }
   });
+
+  // Shrunk counterexamples and hand-picked edge cases, kept as regular tests.
+  test('regression: narrowedBy of overlapping scopes admits what both admit (once over-restrictive)', async () => {
+    // GIVEN
+    const a: PolicySpec = { allow: [{ scope: {}, sources: [{ kind: 'ip', values: ['10.0.0.5/32'] }] }], deny: [] };
+    const b: PolicySpec = {
+      allow: [
+        { scope: { paths: ['/items/*'] }, sources: [{ kind: 'ip', values: ['10.0.0.0/16'] }] },
+        { scope: {}, sources: [{ kind: 'principal', values: ['arn:aws:iam::333333333333:role/R1'] }] },
+      ],
+      deny: [],
+    };
+    const req: Req = {
+      stage: 'dev',
+      method: 'GET',
+      path: '/items/1',
+      ip: '10.0.0.5',
+      vpce: 'vpce-11111111',
+      vpc: 'vpc-11111111',
+    };
+    // WHEN
+    const doc = compiled(toPolicy(a).narrowedBy(toPolicy(b)), true);
+    // THEN
+    expect(await oracleAllows(doc, req, true)).toBe(true);
+    expect(await oracleAllows(doc, { ...req, path: '/other' }, true)).toBe(false);
+  });
+
+  test('a crafted path containing /GET/public/ does not reach a GET-only /public/* rule', async () => {
+    // GIVEN
+    const spec: PolicySpec = {
+      allow: [{ scope: { methods: ['GET'], paths: ['/public/*'] }, sources: [{ kind: 'anyone' }] }],
+      deny: [],
+    };
+    // WHEN
+    const doc = compiled(toPolicy(spec), false);
+    // THEN
+    const base: Req = { stage: 'prod', method: 'GET', path: '/public/a', ip: '172.16.0.1' };
+    expect(await oracleAllows(doc, base, false)).toBe(true);
+    expect(await oracleAllows(doc, { ...base, method: 'POST', path: '/GET/public/a' }, false)).toBe(false);
+    const sameAccount = { account: API_ACCOUNT, arn: role(API_ACCOUNT, 'R1') };
+    expect(
+      await oracleAllows(doc, { ...base, method: 'POST', path: '/GET/public/a', caller: sameAccount }, false),
+    ).toBe(false);
+  });
+
+  test('a same-account IAM caller outside every allow scope is denied (a silent policy would admit it)', async () => {
+    // GIVEN
+    const spec: PolicySpec = { allow: [{ scope: { stages: ['prod'] }, sources: [{ kind: 'anyone' }] }], deny: [] };
+    // WHEN
+    const doc = compiled(toPolicy(spec), false);
+    // THEN
+    const caller = { account: API_ACCOUNT, arn: role(API_ACCOUNT, 'R1') };
+    expect(
+      await oracleAllows(doc, { stage: 'dev', method: 'GET', path: '/items', ip: '10.0.0.5', caller }, false),
+    ).toBe(false);
+    expect(
+      await oracleAllows(doc, { stage: 'prod', method: 'GET', path: '/items', ip: '10.0.0.5', caller }, false),
+    ).toBe(true);
+  });
 });
