@@ -32,7 +32,18 @@ export class GatekeeperError extends Error {
 export function describeScope(scope: ErrorScope): string {
   if (typeof scope === 'string') return scope;
   const path = scope.node.path || '<root>';
-  return `${scope.constructor?.name ?? 'Construct'} '${path}'`;
+  return `${constructTypeName(scope)} '${path}'`;
+}
+
+/**
+ * The construct's class name as users know it: the jsii type name where the class has one (aws-cdk-lib's
+ * decorated classes are named `RestApi2` at run time), else the JavaScript class name.
+ */
+function constructTypeName(scope: IConstruct): string {
+  const ctor = (scope as { constructor?: { name?: string } }).constructor as any;
+  const fqn: string | undefined = ctor?.[Symbol.for('jsii.rtti')]?.fqn;
+  if (fqn) return fqn.split('.').pop()!;
+  return ctor?.name || 'Construct';
 }
 
 /** Renders a received value compactly for an error message. */

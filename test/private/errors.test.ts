@@ -1,4 +1,5 @@
 import { App, Stack } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import { describeScope, propError, propMessage, renderValue } from '../../src/private/errors';
 
 describe('error helper', () => {
@@ -19,6 +20,11 @@ describe('error helper', () => {
     expect(message).toBe(
       "Stack 'MyStack': 'vpcEndpoints' must not be empty: got []; expected at least one interface VPC endpoint, or use 'vpcs'",
     );
+  });
+
+  test("uses the jsii type name, not aws-cdk-lib's decorated run-time class name", () => {
+    const stack = new Stack(new App(), 'S');
+    expect(describeScope(new apigw.RestApi(stack, 'Api'))).toBe("RestApi 'S/Api'");
   });
 
   test('accepts a plain label where there is no construct', () => {
