@@ -16,7 +16,8 @@ export function acknowledgeNagRule(construct: IConstruct, id: string, reason: st
 
   const cfn = CfnResource.isCfnResource(construct) ? construct : construct.node.defaultChild;
   if (cfn && CfnResource.isCfnResource(cfn)) {
-    const existing = (cfn.getMetadata('cdk_nag') as { rules_to_suppress?: Array<{ id: string; reason: string }> }) ?? {};
+    const existing =
+      (cfn.getMetadata('cdk_nag') as { rules_to_suppress?: Array<{ id: string; reason: string }> }) ?? {};
     const rules = (existing.rules_to_suppress ?? []).filter((r) => r.id !== id);
     cfn.addMetadata('cdk_nag', { ...existing, rules_to_suppress: [...rules, { id, reason }] });
   }
