@@ -25,7 +25,7 @@ export interface MatrixRow {
   readonly path: string;
   readonly authorization: string;
   readonly apiKeyRequired: boolean;
-  /** probe label → status code (200 = admitted) */
+  /** probe label → status code (200 = admitted; -1 = not applicable: a SigV4 probe on a non-IAM method) */
   readonly cells: Record<string, number>;
 }
 
@@ -69,7 +69,7 @@ function collect(
   } else if (k === 'aws:sourceip' || k === 'aws:vpcsourceip') {
     out.cidrs.add(v);
   } else if (k === 'aws') {
-    const m = /^(\d{12})$/.exec(v) ?? /^arn:[^:]+:iam::(\d{12}):/.exec(v);
+    const m = /^(\d+)$/.exec(v) ?? /^arn:[^:]+:iam::(\d{12}):/.exec(v);
     if (m) out.accounts.add(m[1]);
   }
 }
@@ -150,6 +150,8 @@ function probeOne(
   probe: Probe,
   opts: PipelineOptions,
 ): number {
+  // SigV4 callers only mean something on AWS_IAM methods (elsewhere the caller is anonymous, like the other probes)
+  if (probe.request.caller && m.authorizationType !== 'AWS_IAM') return -1;
   try {
     return decide(
       model,
@@ -342,6 +344,8 @@ export function explainModel(model: TemplateModel, opts: PipelineOptions): Expla
 function cell(code: number): string {
   if (code === 200) return '✅';
   if (code === 0) return '?';
+  if (code === -1) return '·';
+  if (code === -1) return '·';
   return `❌ ${code}`;
 }
 
@@ -356,7 +360,7 @@ export function renderMarkdown(report: ExplainReport, title: string): string {
   for (const s of report.stages) {
     out.push(`## API ${s.api} — stage ${s.stage} (${s.endpointType})`, '');
     out.push(
-      'Who may call what (✅ admitted by resource policy and authorization, before API keys and throttles; Lambda/Cognito callers with a valid token):',
+      'Who may call what: ✅ admitted by the resource policy and authorization (before API keys and throttles; Lambda and Cognito callers hold a valid token), ❌ refused with that status, · not applicable (an IAM caller on a non-IAM method).',
       '',
     );
     if (s.rows.length === 0) {
