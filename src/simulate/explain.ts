@@ -122,6 +122,7 @@ export function probesFor(model: TemplateModel, api: ApiModel): Probe[] {
     }
     probes.push({ label: 'internet', request: { sourceIp: PUBLIC_IP, authorizer: 'allow' } });
   }
+  if (!api.methods.some((m) => m.authorizationType === 'AWS_IAM')) return probes;
   const base = isPrivate
     ? { vpcEndpointId: Array.from(found.vpces)[0] ?? OUTSIDE_VPCE, sourceIp: '10.0.0.10' }
     : { sourceIp: PUBLIC_IP };
