@@ -316,7 +316,7 @@ describe('VPC endpoint policies', () => {
 
   test('an endpoint policy in the template is checked first and must allow', () => {
     // GIVEN: the endpoint only lets account 111122223333 through, on /admin
-    const sim = RequestSimulator.fromTemplate(
+    const vsim = RequestSimulator.fromTemplate(
       withEndpointPolicy(
         policy({
           Effect: 'Allow',
@@ -327,14 +327,14 @@ describe('VPC endpoint policies', () => {
       ),
     );
     // WHEN
-    const anonymous = sim.invoke({ method: 'GET', path: '/items', vpcEndpointId: 'Vpce' });
-    const signed = sim.invoke({
+    const anonymous = vsim.invoke({ method: 'GET', path: '/items', vpcEndpointId: 'Vpce' });
+    const signed = vsim.invoke({
       method: 'GET',
       path: '/admin',
       vpcEndpointId: 'Vpce',
       caller: { account: '111122223333' },
     });
-    const elsewhere = sim.invoke({ method: 'GET', path: '/items', vpcEndpointId: 'vpce-0000000000000000e' });
+    const elsewhere = vsim.invoke({ method: 'GET', path: '/items', vpcEndpointId: 'vpce-0000000000000000e' });
     // THEN
     expect(anonymous).toMatchObject({ statusCode: 403, decidedBy: 'resource-policy' });
     expect(anonymous.reasons.join('\n')).toMatch(/VPC endpoint policy of Vpce: no statement allows/);
