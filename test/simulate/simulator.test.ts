@@ -198,3 +198,52 @@ describe('explain probes', () => {
     expect(md).toContain('| GET | / | AWS_IAM | - | ❌ 403 | ✅ | ✅ | ❌ 403 |');
   });
 });
+
+describe('RequestSimulator API', () => {
+  test('apis(), stages(), reset() and the simulated clock', () => {
+    // GIVEN
+    const t = miniTemplate({ methods: [{ path: '/free', method: 'GET' }] });
+    t.Resources.Stage.Properties.MethodSettings = [
+      { ResourcePath: '/*', HttpMethod: '*', ThrottlingRateLimit: 1, ThrottlingBurstLimit: 1 },
+    ];
+    const sim = RequestSimulator.fromTemplate(t, { startTime: Date.UTC(2026, 0, 1) });
+    // WHEN
+    const first = sim.invoke({ method: 'GET', path: '/free' });
+    const second = sim.invoke({ method: 'GET', path: '/free' }); // same instant: the clock does not move by itself
+    sim.reset();
+    const afterReset = sim.invoke({ method: 'GET', path: '/free' });
+    // THEN
+    expect(sim.apis()).toEqual(['Api']);
+    expect(sim.stages()).toEqual(['prod']);
+    expect(sim.stages('Nope')).toEqual([]);
+    expect([first.statusCode, second.statusCode, afterReset.statusCode]).toEqual([200, 429, 200]);
+  });
+
+  test('fails when a request lacks method or path, or has a bad count', () => {
+    const sim = RequestSimulator.fromTemplate(miniTemplate());
+    expect(() => sim.invoke({ method: '', path: '/items' })).toThrow(/needs 'method'/);
+    expect(() => sim.invoke({ method: 'GET' } as any)).toThrow(/needs 'path'/);
+    expect(() => sim.invoke({ method: 'GET /x', path: '/items' })).toThrow(/must be an HTTP method/);
+    expect(() => sim.invoke({ method: 'GET', path: '/items', authorizer: 'allow', at: NaN })).toThrow(
+      /'at' must be a number/,
+    );
+    expect(() => sim.invokeRepeatedly({ method: 'GET', path: '/items' }, 0)).toThrow(
+      /'count' must be a positive integer/,
+    );
+  });
+
+  test('fromFile reads YAML and JSON', () => {
+    const fs = require('fs');
+    const os = require('os');
+    const path = require('path');
+    const d = fs.mkdtempSync(path.join(os.tmpdir(), 'sim-'));
+    fs.writeFileSync(path.join(d, 't.json'), JSON.stringify(miniTemplate()));
+    try {
+      expect(
+        RequestSimulator.fromFile(path.join(d, 't.json')).invoke({ method: 'GET', path: '/items' }).statusCode,
+      ).toBe(200);
+    } finally {
+      fs.rmSync(d, { recursive: true, force: true });
+    }
+  });
+});
