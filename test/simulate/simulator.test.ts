@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -233,9 +236,6 @@ describe('RequestSimulator API', () => {
   });
 
   test('fromFile reads YAML and JSON', () => {
-    const fs = require('fs');
-    const os = require('os');
-    const path = require('path');
     const d = fs.mkdtempSync(path.join(os.tmpdir(), 'sim-'));
     fs.writeFileSync(path.join(d, 't.json'), JSON.stringify(miniTemplate()));
     try {
