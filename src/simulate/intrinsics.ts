@@ -149,6 +149,13 @@ export class Resolver {
     if (type === 'AWS::ApiGateway::RestApi' && attr === 'RestApiId') return this.refOfResource(logicalId, res);
     if (type === 'AWS::EC2::VPCEndpoint' && attr === 'Id') return this.refOfResource(logicalId, res);
     if (type === 'AWS::EC2::VPC' && attr === 'VpcId') return this.refOfResource(logicalId, res);
+    if (attr === 'Arn' && (type === 'AWS::IAM::Role' || type === 'AWS::IAM::User')) {
+      const nameProp = type === 'AWS::IAM::Role' ? 'RoleName' : 'UserName';
+      const given = this.resolve(res.Properties?.[nameProp]);
+      const name =
+        typeof given === 'string' ? given : `${logicalId}-${placeholderId(logicalId, type).slice(-8).toUpperCase()}`;
+      return `arn:${this.ctx.partition}:iam::${this.ctx.account}:${type === 'AWS::IAM::Role' ? 'role' : 'user'}/${name}`;
+    }
     if (attr === 'Arn') {
       return `arn:${this.ctx.partition}:placeholder:${this.ctx.region}:${this.ctx.account}:${logicalId}`;
     }

@@ -464,7 +464,12 @@ export function decide(
           reasons.push(
             `same-account caller: ${identity === 'allow' ? 'IAM allows' : 'the resource policy allows'} (outcome table A)`,
           );
-          if (identity === 'neither' && evaluation && evaluation.allows.length > 0) {
+          const rootOnly =
+            evaluation &&
+            api
+              .policy!.statements.filter((st) => evaluation.allows.includes(st.label))
+              .every((st) => JSON.stringify(st.principal ?? '').match(/:root"|"\d{12}"/));
+          if (identity === 'neither' && evaluation && evaluation.allows.length > 0 && rootOnly) {
             reasons.push(
               'a policy Allow naming only the account root may still need an identity Allow under generic IAM rules [I]',
             );

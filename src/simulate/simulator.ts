@@ -368,8 +368,8 @@ export class RequestSimulator {
       }
       caller = {
         account,
-        arn: r.caller.arn,
-        orgId: r.caller.orgId,
+        arn: this.ref(r.caller.arn, 'plain'),
+        orgId: this.ref(r.caller.orgId, 'plain'),
         orgPaths: r.caller.orgPaths,
         identityPolicy: r.caller.identityPolicy,
       };

@@ -247,3 +247,45 @@ describe('RequestSimulator API', () => {
     }
   });
 });
+
+describe('principals from the stack', () => {
+  test('a role granted in the policy is matched through its token', () => {
+    // GIVEN
+    const app = new App();
+    const stack = new Stack(app, 'Roles', { env: { account: '111122223333', region: 'us-east-1' } });
+    const role = new iam.Role(stack, 'Client', { assumedBy: new iam.AccountRootPrincipal() });
+    const other = new iam.Role(stack, 'Other', { assumedBy: new iam.AccountRootPrincipal() });
+    const api = new apigw.RestApi(stack, 'Api', {
+      policy: new iam.PolicyDocument({
+        statements: [
+          new iam.PolicyStatement({
+            principals: [role],
+            actions: ['execute-api:Invoke'],
+            resources: ['execute-api:/*'],
+          }),
+        ],
+      }),
+      defaultMethodOptions: { authorizationType: apigw.AuthorizationType.IAM },
+    });
+    api.root.addMethod('GET', new apigw.MockIntegration());
+    const sim = RequestSimulator.fromStack(stack);
+    // WHEN
+    const granted = sim.invoke({
+      method: 'GET',
+      path: '/',
+      caller: { account: stack.account, arn: role.roleArn, identityPolicy: 'none' },
+    });
+    const notGranted = sim.invoke({
+      method: 'GET',
+      path: '/',
+      caller: { account: stack.account, arn: other.roleArn, identityPolicy: 'none' },
+    });
+    // THEN
+    expect(granted.statusCode).toBe(200);
+    expect(granted.reasons.join('\n')).not.toMatch(/account root/);
+    expect(notGranted).toMatchObject({ statusCode: 403, decidedBy: 'authorization' });
+    expect(notGranted.message).toMatch(
+      /^User: arn:aws:iam::111122223333:role\/Other[0-9A-F]{8}-[A-Z0-9]{8} is not authorized/,
+    );
+  });
+});
