@@ -1,2 +1,3 @@
 // Public names of src/usage/ (re-exported by src/index.ts).
-export {};
+export * from './tier';
+export * from './usage-tiers';
