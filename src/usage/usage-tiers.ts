@@ -10,6 +10,8 @@ import {
   checkQuota,
   checkThrottle,
   keyConstructId,
+  KEY_VALUE_MAX,
+  KEY_VALUE_MIN,
   MAX_KEYS,
   MAX_PLANS,
   MAX_PLANS_PER_KEY,
@@ -210,7 +212,7 @@ export class UsageTiers extends Construct {
         prop: `keys[${JSON.stringify(id)}].value`,
         value: typeof value,
         problem: 'is not a string',
-        expected: `a string of ${20} to ${128} letters and digits`,
+        expected: `a string of ${KEY_VALUE_MIN} to ${KEY_VALUE_MAX} letters and digits`,
       });
     }
     const valueProblems = checkKeyValue(`keys[${JSON.stringify(id)}].value`, value);
@@ -271,6 +273,14 @@ export class UsageTiers extends Construct {
    * and nothing else: `apigateway:POST` on `/apikeys` (CreateApiKey, whose response carries the generated
    * value) and on `/usageplans/{planId}/keys` (CreateUsagePlanKey) of one tier's plan, or of every tier's
    * plan (including tiers added later) when `tier` is omitted.
+   *
+   * Not granted: reading, updating or deleting keys, other usage plans, and tagging. The Service
+   * Authorization Reference lists `apigateway:PUT` beside `apigateway:POST` for CreateApiKey; it is needed
+   * only to tag a key while creating it (grant PUT on `arn:aws:apigateway:{region}::/tags/*` yourself).
+   * Sources: API Gateway API reference (CreateApiKey `POST /apikeys`, CreateUsagePlanKey
+   * `POST /usageplans/{usageplanId}/keys`) and the Service Authorization Reference for Amazon API Gateway
+   * Management (resource ARNs `arn:{partition}:apigateway:{region}::/apikeys` and
+   * `…::/usageplans/{id}/keys`).
    *
    * @param tier the tier keys may be put into
    * @default - every tier
@@ -416,18 +426,15 @@ export class UsageTiers extends Construct {
         );
       }
     }
-    if (isFirstUsageTiers(this)) errors.push(...this.validateApp());
+    const scan = scanApp(this);
+    if (scan.usageTiers[0] === this) errors.push(...this.validateApp(scan));
     return errors;
   }
 
   /** App-wide checks, run once (by the first UsageTiers in the tree). */
-  private validateApp(): string[] {
+  private validateApp(scan: AppScan): string[] {
     const errors: string[] = [];
-    const all = allUsageTiers(this);
-    const root = this.node.root;
-    const resources = root.node.findAll().filter((c): c is CfnResource => CfnResource.isCfnResource(c));
-    const plans = resources.filter((r) => r.cfnResourceType === 'AWS::ApiGateway::UsagePlan').length;
-    const keys = resources.filter((r) => r.cfnResourceType === 'AWS::ApiGateway::ApiKey').length;
+    const { usageTiers: all, plans, keys, stages } = scan;
     if (plans > MAX_PLANS) {
       Annotations.of(this).addWarningV2(
         `${WARN}usagePlanQuota`,
@@ -478,7 +485,6 @@ export class UsageTiers extends Construct {
     }
     // Key-required methods on stages no tier covers: their callers always get 403.
     const covered = all.flatMap((t) => t.stages);
-    const stages = root.node.findAll().filter((c): c is apigw.Stage => c instanceof apigw.Stage);
     const apis = new Set(covered.map((s) => s.restApi).filter((a): a is apigw.RestApi => apigw.RestApi.isRestApi(a)));
     for (const api of apis) {
       const keyed = api.methods.filter(methodRequiresKey);
@@ -551,12 +557,30 @@ function resolveMethodThrottles(stage: apigw.IStage, throttles: MethodThrottle[]
   return { api, found, missing };
 }
 
-function allUsageTiers(scope: IConstruct): UsageTiers[] {
-  return scope.node.root.node.findAll().filter((c): c is UsageTiers => UsageTiers.isUsageTiers(c));
+/** What the app-wide checks need from the whole tree, gathered in one pass. */
+interface AppScan {
+  readonly usageTiers: UsageTiers[];
+  readonly stages: apigw.Stage[];
+  readonly plans: number;
+  readonly keys: number;
 }
 
-function isFirstUsageTiers(t: UsageTiers): boolean {
-  return allUsageTiers(t)[0] === t;
+function scanApp(scope: IConstruct): AppScan {
+  const usageTiers: UsageTiers[] = [];
+  const stages: apigw.Stage[] = [];
+  let plans = 0;
+  let keys = 0;
+  for (const c of scope.node.root.node.findAll()) {
+    if (CfnResource.isCfnResource(c)) {
+      if (c.cfnResourceType === 'AWS::ApiGateway::UsagePlan') plans++;
+      else if (c.cfnResourceType === 'AWS::ApiGateway::ApiKey') keys++;
+    } else if (UsageTiers.isUsageTiers(c)) {
+      usageTiers.push(c);
+    } else if (c instanceof apigw.Stage) {
+      stages.push(c);
+    }
+  }
+  return { usageTiers, stages, plans, keys };
 }
 
 function sameStage(a: apigw.IStage, b: apigw.IStage): boolean {

@@ -1,4 +1,4 @@
-import { App, SecretValue, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, CfnResource, Fn, SecretValue, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -101,6 +101,36 @@ describe('UsageTiers', () => {
       Properties: { UsagePlanName: 'free', ApiStages: [Match.objectLike({ Stage: { Ref: stageId } })] },
       DependsOn: [stageId],
     });
+  });
+
+  test('composes inside a RestApi subclass that declares tiers before its methods (as TieredApi will)', () => {
+    // GIVEN
+    class KeyedApi extends apigw.RestApi {
+      public readonly tiers: UsageTiers;
+      constructor(scope: Stack, id: string, tiers: TierProps[]) {
+        super(scope, id, { defaultMethodOptions: { apiKeyRequired: true } });
+        this.tiers = new UsageTiers(this, 'Tiers', { tiers });
+        this.tiers.addStage(this.deploymentStage);
+      }
+    }
+    const app = new App();
+    const stack = new Stack(app, 'Stack');
+
+    // WHEN
+    const api = new KeyedApi(stack, 'Api', [PREMIUM]);
+    api.root.addResource('orders').addMethod('POST', new apigw.MockIntegration());
+    api.tiers.addKey('acme', { tier: 'premium' });
+
+    // THEN
+    const t = Template.fromStack(stack);
+    t.hasResource('AWS::ApiGateway::UsagePlan', {
+      Properties: {
+        ApiStages: [Match.objectLike({ Throttle: { '/orders/POST': { RateLimit: 50, BurstLimit: 100 } } })],
+      },
+      DependsOn: [logicalId(stack, api.deploymentStage)],
+    });
+    t.resourceCountIs('AWS::ApiGateway::UsagePlanKey', 1);
+    expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
   });
 
   test('binds every tier to stages of several APIs', () => {
@@ -608,6 +638,68 @@ describe('UsageTiers bad input', () => {
   test('fails when a stage is not a stage', () => {
     expect(() => tiersOf(FREE).addStage({} as apigw.IStage)).toThrow(
       `${PATH}: 'stages' is not a stage: got {}; expected an apigw.IStage`,
+    );
+  });
+});
+
+describe('UsageTiers with tokens and app-wide quotas', () => {
+  test('accepts tokens for limits, values and key ids and renders them unchanged', () => {
+    // GIVEN
+    const { stack, api } = setup();
+    const rate = new CfnParameter(stack, 'Rate', { type: 'Number' });
+    const value = new CfnParameter(stack, 'Value', { noEcho: true });
+    const tiers = new UsageTiers(stack, 'Tiers', {
+      stages: [api.deploymentStage],
+      tiers: [
+        {
+          name: 'free',
+          throttle: { rateLimit: rate.valueAsNumber, burstLimit: 10 },
+          quota: { limit: rate.valueAsNumber, period: apigw.Period.DAY },
+        },
+      ],
+    });
+
+    // WHEN
+    tiers.addKey('a', { tier: 'free', value: value.valueAsString });
+    tiers.importKey('b', Fn.importValue('LegacyKeyId'), { tier: 'free' });
+
+    // THEN
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
+      Throttle: { RateLimit: { Ref: 'Rate' } },
+      Quota: { Limit: { Ref: 'Rate' } },
+    });
+    t.hasResourceProperties('AWS::ApiGateway::ApiKey', { Value: { Ref: 'Value' } });
+    t.hasResourceProperties('AWS::ApiGateway::UsagePlanKey', { KeyId: { 'Fn::ImportValue': 'LegacyKeyId' } });
+  });
+
+  test('warns when one existing key is in more than 10 usage plans', () => {
+    // GIVEN: 11 UsageTiers on 11 different stages, each importing the same key
+    const { stack, api } = setup();
+    for (let i = 0; i < 11; i++) {
+      const stage = apigw.Stage.fromStageAttributes(stack, `S${i}`, { stageName: `s${i}`, restApi: api });
+      new UsageTiers(stack, `Tiers${i}`, { stages: [stage], tiers: [{ name: 'free' }] }).importKey('shared', 'abc123', {
+        tier: 'free',
+      });
+    }
+
+    // THEN
+    Annotations.fromStack(stack).hasWarning(
+      '/Stack/Tiers0',
+      Match.stringLikeRegexp("key 'shared' is in 11 usage plans.*usagePlansPerKey"),
+    );
+  });
+
+  test('fails when the app defines more than 10,000 API keys', () => {
+    // GIVEN
+    const { app, stack, api } = setup();
+    new UsageTiers(stack, 'Tiers', { stages: [api.deploymentStage], tiers: [FREE] });
+    const other = new Stack(app, 'Keys');
+    for (let i = 0; i <= 10_000; i++) new CfnResource(other, `K${i}`, { type: 'AWS::ApiGateway::ApiKey' });
+
+    // THEN
+    expect(() => app.synth()).toThrow(
+      "UsageTiers 'Stack/Tiers': the app defines 10001 API keys; API Gateway allows at most 10000 per account and region (not adjustable)",
     );
   });
 });

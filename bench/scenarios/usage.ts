@@ -1,0 +1,108 @@
+/**
+ * Usage tiers: N API keys spread over 3 tiers on one stage, built with UsageTiers vs by hand with
+ * aws-cdk-lib (`UsagePlan` + `addApiStage` + `ApiKey` + `addApiKey`).
+ *
+ * With 400 keys both sides define more than 800 resources, over CloudFormation's 500 per template: the
+ * stack resource check is switched off on both sides (context `@aws-cdk/core:stackResourceLimit` = 0) so
+ * that synthesis can be measured at all; a real app would split such keys across stacks or create them at
+ * run time (`grantKeyManagement`).
+ */
+import { App, Stack } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import { UsageTiers } from '../../src/usage';
+import { Scenario, synthHeapMb, synthTimeMs, templateBytes } from '../harness';
+
+const TIERS = [
+  { name: 'free', throttle: { rateLimit: 5, burstLimit: 10 }, quota: { limit: 1_000, period: apigw.Period.DAY } },
+  { name: 'basic', throttle: { rateLimit: 50, burstLimit: 100 }, quota: { limit: 50_000, period: apigw.Period.MONTH } },
+  {
+    name: 'premium',
+    throttle: { rateLimit: 500, burstLimit: 1000 },
+    quota: { limit: 1_000_000, period: apigw.Period.MONTH },
+  },
+];
+
+function api(stack: Stack): apigw.RestApi {
+  stack.node.setContext('@aws-cdk/core:stackResourceLimit', 0);
+  const a = new apigw.RestApi(stack, 'Api', { defaultMethodOptions: { apiKeyRequired: true } });
+  a.root.addMethod('GET', new apigw.MockIntegration());
+  return a;
+}
+
+function ours(n: number) {
+  return (stack: Stack) => {
+    const a = api(stack);
+    const tiers = new UsageTiers(stack, 'Tiers', { stages: [a.deploymentStage], tiers: TIERS });
+    for (let i = 0; i < n; i++) tiers.addKey(`key${i}`, { tier: TIERS[i % 3].name });
+  };
+}
+
+function baseline(n: number) {
+  return (stack: Stack) => {
+    const a = api(stack);
+    const plans = TIERS.map((t) => {
+      const plan = new apigw.UsagePlan(stack, t.name, { name: t.name, throttle: t.throttle, quota: t.quota });
+      plan.addApiStage({ stage: a.deploymentStage });
+      return plan;
+    });
+    for (let i = 0; i < n; i++) plans[i % 3].addApiKey(new apigw.ApiKey(stack, `key${i}`));
+  };
+}
+
+/**
+ * Heap still held after synthesis, measured after a full GC with the app and assembly live. The harness's
+ * peak-heap metric samples without a GC, so it mostly measures when the collector last ran; this one shows
+ * what the tree really keeps. Needs `--expose-gc` (else it falls back to an un-collected sample).
+ */
+function retainedHeapMb(build: (stack: Stack) => void): number {
+  const gc = (global as any).gc as (() => void) | undefined;
+  gc?.();
+  const before = process.memoryUsage().heapUsed;
+  const app = new App();
+  const stack = new Stack(app, 'Bench', { env: { account: '123456789012', region: 'us-east-1' } });
+  build(stack);
+  const assembly = app.synth();
+  gc?.();
+  const after = process.memoryUsage().heapUsed;
+  void assembly;
+  void app;
+  return Math.max(0, after - before) / (1024 * 1024);
+}
+
+export const scenarios: Scenario[] = [10, 100, 400].flatMap((n): Scenario[] => {
+  const name = `usage: ${n} keys over 3 tiers${n > 150 ? ' (resource limit off on both sides)' : ''}`;
+  return [
+    {
+      name,
+      metric: 'synth wall time (ms)',
+      goal: '<= 1.05',
+      ours: () => synthTimeMs(ours(n)),
+      baseline: () => synthTimeMs(baseline(n)),
+      rounds: n >= 400 ? 5 : 9,
+    },
+    {
+      name,
+      metric: 'peak heap (MB)',
+      goal: '<= 1.05',
+      ours: () => synthHeapMb(ours(n)),
+      baseline: () => synthHeapMb(baseline(n)),
+      rounds: 7,
+    },
+    {
+      name,
+      metric: 'retained heap after GC (MB)',
+      goal: '<= 1.05',
+      ours: () => retainedHeapMb(ours(n)),
+      baseline: () => retainedHeapMb(baseline(n)),
+      rounds: 7,
+    },
+    {
+      name,
+      metric: 'template bytes',
+      goal: '<= 1.00',
+      ours: () => templateBytes(ours(n)),
+      baseline: () => templateBytes(baseline(n)),
+      rounds: 1,
+    },
+  ];
+});
