@@ -1,0 +1,8 @@
+import { IConstruct } from 'constructs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+
+/** The cdk-nag AwsSolutions findings under `scope` that nothing acknowledged: `rule @ path` strings. */
+export function unacknowledgedNagFindings(scope: IConstruct): string[] {
+  const report = new AwsSolutionsChecks(scope).validateScope(scope);
+  return report.violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} @ ${r.constructPath}`));
+}
