@@ -1,2 +1,4 @@
 // Public names of src/access/ (re-exported by src/index.ts).
-export {};
+export * from './source';
+export * from './scope';
+export * from './access-policy';
