@@ -1,2 +1,10 @@
 // Public names of src/simulate/ (re-exported by src/index.ts).
-export {};
+export {
+  RequestSimulator,
+  RequestSimulatorOptions,
+  SimulatedRequest,
+  SimulationResult,
+  SimulationSummary,
+  SimulatorFinding,
+  CallerIdentity,
+} from './simulator';

@@ -1,0 +1,396 @@
+import * as fs from 'fs';
+import { Stack, Stage, Token } from 'aws-cdk-lib';
+import { ExplainReport, explainModel, renderMarkdown } from './explain';
+import { isUnresolved } from './intrinsics';
+import { TemplateModel, buildModel } from './model';
+import { PipelineCaller, PipelineRequest, PipelineState, SimulationInputError, decide } from './pipeline';
+import { parseTemplateText } from './template-text';
+
+/**
+ * A caller signing with SigV4 (an IAM principal). Absent on a request = an anonymous caller.
+ */
+export interface CallerIdentity {
+  /** The caller's AWS account id. */
+  readonly account: string;
+  /**
+   * The caller's ARN (a role, an assumed-role session or a user).
+   * @default - the account root, `arn:aws:iam::<account>:root`
+   */
+  readonly arn?: string;
+  /**
+   * The caller's AWS Organizations id (`aws:PrincipalOrgID`).
+   * @default - the caller is in no organization
+   */
+  readonly orgId?: string;
+  /**
+   * The caller's organization paths (`aws:PrincipalOrgPaths`), e.g. `o-a1b2c3/r-ab12/ou-ab12-11111111/`.
+   * @default - none
+   */
+  readonly orgPaths?: string[];
+  /**
+   * What the caller's own IAM (identity) policies say about `execute-api:Invoke` on this API:
+   * `allow`, `deny` or `none`. The template does not hold them, so the simulator assumes `allow`.
+   * @default 'allow'
+   */
+  readonly identityPolicy?: string;
+}
+
+/**
+ * One request to simulate.
+ */
+export interface SimulatedRequest {
+  /**
+   * Logical id (or name) of the RestApi; needed when the template has several.
+   * @default - the template's only RestApi
+   */
+  readonly api?: string;
+  /**
+   * Stage name; needed when the API has several stages.
+   * @default - the API's only stage
+   */
+  readonly stage?: string;
+  /** HTTP method, e.g. `GET`. */
+  readonly method: string;
+  /** Request path with path parameters filled in, e.g. `/items/42`. */
+  readonly path: string;
+  /**
+   * Client IP address (IPv4 or IPv6): `aws:SourceIp` on public APIs, `aws:VpcSourceIp` through a VPC endpoint.
+   * @default - no source IP in the request context
+   */
+  readonly sourceIp?: string;
+  /**
+   * The interface VPC endpoint the request comes through (a `vpce-…` id, the logical id of an
+   * `AWS::EC2::VPCEndpoint` in the template, or a CDK token such as `vpce.vpcEndpointId`).
+   * Only used for PRIVATE APIs.
+   * @default - not through a VPC endpoint
+   */
+  readonly vpcEndpointId?: string;
+  /**
+   * The VPC the request comes from (`aws:SourceVpc`; an id, a logical id or a token).
+   * @default - none
+   */
+  readonly vpcId?: string;
+  /**
+   * A SigV4 caller.
+   * @default - an anonymous caller
+   */
+  readonly caller?: CallerIdentity;
+  /**
+   * What the method's Lambda or Cognito authorizer decides: `allow` or `deny`.
+   * @default - no identity source: 401 Unauthorized on a method with an authorizer
+   */
+  readonly authorizer?: string;
+  /**
+   * The API key value sent in `x-api-key` (or returned by the authorizer when the key source is AUTHORIZER).
+   * @default - no key, unless `apiKeyRef` is given
+   */
+  readonly apiKey?: string;
+  /**
+   * Logical id (or a CDK token such as `key.keyId`) of an `AWS::ApiGateway::ApiKey` in the template, for keys
+   * whose value CloudFormation generates.
+   * @default - no key, unless `apiKey` is given
+   */
+  readonly apiKeyRef?: string;
+  /**
+   * Request time in milliseconds since the epoch (throttles, quotas, `aws:CurrentTime`).
+   * @default - the simulator's clock: its start time, or the latest `at` seen
+   */
+  readonly at?: number;
+  /**
+   * `User-Agent` header (`aws:UserAgent`).
+   * @default - none
+   */
+  readonly userAgent?: string;
+  /**
+   * `Referer` header (`aws:Referer`).
+   * @default - none
+   */
+  readonly referer?: string;
+}
+
+/**
+ * What a simulated request gets, and why.
+ */
+export interface SimulationResult {
+  /** HTTP status: 200, 401, 403 or 429. */
+  readonly statusCode: number;
+  /**
+   * The step that decided: `route` (unknown path or method, 403 Missing Authentication Token),
+   * `resource-policy` (403 from the resource policy), `authorization` (401, or 403 from IAM or an
+   * authorizer), `api-key` (403 Forbidden), `throttle` (429 Too Many Requests), `quota` (429 Limit
+   * Exceeded) or `ok` (200).
+   */
+  readonly decidedBy: string;
+  /** The `message` API Gateway's default gateway response would carry. */
+  readonly message: string;
+  /** Why, step by step; assumptions on unverified behaviour are marked [U]. */
+  readonly reasons: string[];
+}
+
+/**
+ * The outcome of many identical requests.
+ */
+export interface SimulationSummary {
+  /** Number of requests per status code, e.g. `{ "200": 10, "429": 90 }`. */
+  readonly counts: { [statusCode: string]: number };
+  /** Number of requests per `decidedBy` value. */
+  readonly decidedBy: { [step: string]: number };
+  /** The first result. */
+  readonly first: SimulationResult;
+  /** The last result. */
+  readonly last: SimulationResult;
+}
+
+/**
+ * A finding about the template (the same as `cdk-api-gatekeeper explain` reports).
+ */
+export interface SimulatorFinding {
+  /** Stable id, e.g. `open-private-api`, `private-api-without-policy`, `no-allow-policy`, `invalid-policy`, `key-required-without-plan`, `plan-without-limits`. */
+  readonly id: string;
+  /** `error`, `warning` or `info`. */
+  readonly severity: string;
+  /**
+   * Logical id of the API concerned.
+   * @default - not about one API
+   */
+  readonly api?: string;
+  /**
+   * Stage concerned.
+   * @default - not about one stage
+   */
+  readonly stage?: string;
+  /** What is wrong and what it means. */
+  readonly message: string;
+}
+
+/**
+ * Options of the simulator.
+ */
+export interface RequestSimulatorOptions {
+  /**
+   * Account id for `AWS::AccountId` and the API's ARN.
+   * @default - the stack's account when known, else '123456789012'
+   */
+  readonly account?: string;
+  /**
+   * Region for `AWS::Region`, ARNs and the account throttle.
+   * @default - the stack's region when known, else 'us-east-1'
+   */
+  readonly region?: string;
+  /**
+   * Values of template parameters (those without defaults, or to override defaults).
+   * @default - parameter defaults
+   */
+  readonly parameters?: { [name: string]: string };
+  /**
+   * Cognito methods need an explicit Allow in the resource policy. AWS's documentation contradicts
+   * itself here (SEMANTICS §1.2, [U]); `true` is the conservative reading.
+   * @default true
+   */
+  readonly cognitoRequiresExplicitAllow?: boolean;
+  /**
+   * Start of the simulated clock, in ms since the epoch (used when a request has no `at`).
+   * @default - the time the simulator was created
+   */
+  readonly startTime?: number;
+}
+
+/**
+ * Simulates requests against the REST APIs of a CloudFormation template offline: resource policy,
+ * authorization, API keys, throttles and quotas, as API Gateway decides them (see SEMANTICS.md).
+ *
+ * @example
+ * const sim = RequestSimulator.fromStack(stack);
+ * const r = sim.invoke({ method: 'GET', path: '/items', stage: 'prod', sourceIp: '203.0.113.9' });
+ * // r.statusCode === 403, r.decidedBy === 'resource-policy'
+ */
+export class RequestSimulator {
+  /**
+   * Simulates the template a stack synthesizes to. Tokens in requests (e.g. `vpce.vpcEndpointId`,
+   * `key.keyId`) are resolved against the stack.
+   */
+  public static fromStack(stack: Stack, options: RequestSimulatorOptions = {}): RequestSimulator {
+    const stage = Stage.of(stack);
+    if (!stage) throw new Error(`RequestSimulator.fromStack: stack '${stack.node.path}' is not in an App or Stage`);
+    const assembly = stage.synth({ force: true });
+    const template = assembly.getStackArtifact(stack.artifactId).template;
+    const account = options.account ?? (Token.isUnresolved(stack.account) ? undefined : stack.account);
+    const region = options.region ?? (Token.isUnresolved(stack.region) ? undefined : stack.region);
+    return new RequestSimulator(template, { ...options, account, region }, stack);
+  }
+
+  /** Simulates a parsed CloudFormation template (a JSON object). */
+  public static fromTemplate(
+    template: { [key: string]: any },
+    options: RequestSimulatorOptions = {},
+  ): RequestSimulator {
+    return new RequestSimulator(template, options);
+  }
+
+  /** Simulates a template given as JSON or CloudFormation YAML text (short-form tags such as `!Ref` allowed). */
+  public static fromTemplateText(text: string, options: RequestSimulatorOptions = {}): RequestSimulator {
+    return new RequestSimulator(parseTemplateText(text), options);
+  }
+
+  /** Simulates a template file (JSON or YAML). */
+  public static fromFile(file: string, options: RequestSimulatorOptions = {}): RequestSimulator {
+    return RequestSimulator.fromTemplateText(fs.readFileSync(file, 'utf-8'), options);
+  }
+
+  private readonly model: TemplateModel;
+  private readonly state = new PipelineState();
+  private readonly cognitoRequiresExplicitAllow: boolean;
+  private clock: number;
+  private readonly stack?: Stack;
+
+  private constructor(template: { [key: string]: any }, options: RequestSimulatorOptions, stack?: Stack) {
+    this.model = buildModel(template, {
+      account: options.account,
+      region: options.region,
+      parameters: options.parameters,
+      stackName: stack?.stackName && !Token.isUnresolved(stack.stackName) ? stack.stackName : undefined,
+    });
+    this.cognitoRequiresExplicitAllow = options.cognitoRequiresExplicitAllow ?? true;
+    this.clock = options.startTime ?? Date.now();
+    this.stack = stack;
+  }
+
+  /** Logical ids of the template's REST APIs. */
+  public apis(): string[] {
+    return this.model.apis.map((a) => a.logicalId);
+  }
+
+  /**
+   * Stage names of an API.
+   * @param api logical id; default the only API
+   */
+  public stages(api?: string): string[] {
+    const a =
+      api === undefined
+        ? this.model.apis.length === 1
+          ? this.model.apis[0]
+          : undefined
+        : this.model.apis.find((x) => x.logicalId === api);
+    return a ? a.stages.map((s) => s.name) : [];
+  }
+
+  /** Simulates one request; the simulator keeps throttle and quota state between calls. */
+  public invoke(request: SimulatedRequest): SimulationResult {
+    const at = request.at ?? this.clock;
+    if (typeof at !== 'number' || !Number.isFinite(at)) {
+      throw new SimulationInputError(`'at' must be a number of ms since the epoch, got ${String(request.at)}`);
+    }
+    if (at > this.clock) this.clock = at;
+    const d = decide(this.model, this.state, this.toPipeline(request, at), {
+      cognitoRequiresExplicitAllow: this.cognitoRequiresExplicitAllow,
+    });
+    return { statusCode: d.statusCode, decidedBy: d.decidedBy, message: d.message, reasons: d.reasons };
+  }
+
+  /**
+   * Simulates `count` identical requests, `intervalMs` apart in simulated time (no waiting), starting at
+   * the request's `at` (or the simulator's clock).
+   */
+  public invokeRepeatedly(request: SimulatedRequest, count: number, intervalMs: number = 0): SimulationSummary {
+    if (!Number.isInteger(count) || count < 1) {
+      throw new SimulationInputError(`'count' must be a positive integer, got ${count}`);
+    }
+    if (typeof intervalMs !== 'number' || !Number.isFinite(intervalMs) || intervalMs < 0) {
+      throw new SimulationInputError(`'intervalMs' must be a number >= 0, got ${intervalMs}`);
+    }
+    const start = request.at ?? this.clock;
+    const counts: { [k: string]: number } = {};
+    const by: { [k: string]: number } = {};
+    let first: SimulationResult | undefined;
+    let last: SimulationResult | undefined;
+    for (let i = 0; i < count; i++) {
+      const r = this.invoke({ ...request, at: start + i * intervalMs });
+      counts[String(r.statusCode)] = (counts[String(r.statusCode)] ?? 0) + 1;
+      by[r.decidedBy] = (by[r.decidedBy] ?? 0) + 1;
+      first = first ?? r;
+      last = r;
+    }
+    return { counts, decidedBy: by, first: first!, last: last! };
+  }
+
+  /** Forgets all throttle and quota state. */
+  public reset(): void {
+    this.state.reset();
+  }
+
+  /** The findings `explain` reports: open private APIs, invalid or deny-only policies, keys in no plan… */
+  public findings(): SimulatorFinding[] {
+    return this.report().findings.map((f) => ({ ...f }));
+  }
+
+  /** The `explain` report as Markdown: who may call what, usage plans, findings, what was not simulated. */
+  public explain(): string {
+    return renderMarkdown(this.report(), 'cdk-api-gatekeeper explain');
+  }
+
+  private report(): ExplainReport {
+    return explainModel(this.model, { cognitoRequiresExplicitAllow: this.cognitoRequiresExplicitAllow });
+  }
+
+  /** Resolves CDK tokens and logical ids given in a request. */
+  private ref(value: string | undefined, kind: 'vpce' | 'vpc' | 'logical' | 'plain'): string | undefined {
+    if (value === undefined) return undefined;
+    let v: any = value;
+    if (this.stack && Token.isUnresolved(value)) {
+      const resolved = this.stack.resolve(value);
+      v = this.model.resolver.resolve(resolved);
+      if (isUnresolved(v) || typeof v !== 'string') {
+        throw new SimulationInputError(`cannot resolve the token ${value} against stack ${this.stack.node.path}`);
+      }
+    }
+    const resources = this.model.resolver.resources;
+    if (kind === 'logical') {
+      return this.model.resolver.idToLogical.get(v) ?? v;
+    }
+    if ((kind === 'vpce' || kind === 'vpc') && resources[v]) {
+      const r = this.model.resolver.resolve({ Ref: v });
+      if (typeof r === 'string') return r;
+    }
+    return v;
+  }
+
+  private toPipeline(r: SimulatedRequest, at: number): PipelineRequest {
+    if (!r || typeof r !== 'object') throw new SimulationInputError('a request must be an object');
+    if (typeof r.method !== 'string' || r.method === '') {
+      throw new SimulationInputError("a request needs 'method', e.g. GET");
+    }
+    if (typeof r.path !== 'string') throw new SimulationInputError("a request needs 'path', e.g. /items");
+    let caller: PipelineCaller | undefined;
+    if (r.caller) {
+      const account = this.ref(r.caller.account, 'plain');
+      if (typeof account !== 'string' || account === '') {
+        throw new SimulationInputError("'caller.account' must be an account id");
+      }
+      caller = {
+        account,
+        arn: r.caller.arn,
+        orgId: r.caller.orgId,
+        orgPaths: r.caller.orgPaths,
+        identityPolicy: r.caller.identityPolicy,
+      };
+    }
+    return {
+      api: this.ref(r.api, 'logical'),
+      stage: this.ref(r.stage, 'plain'),
+      method: r.method,
+      path: r.path,
+      sourceIp: r.sourceIp,
+      vpcEndpointId: this.ref(r.vpcEndpointId, 'vpce'),
+      vpcId: this.ref(r.vpcId, 'vpc'),
+      caller,
+      authorizer: r.authorizer,
+      apiKey: r.apiKey,
+      apiKeyRef: this.ref(r.apiKeyRef, 'logical'),
+      userAgent: r.userAgent,
+      referer: r.referer,
+      at,
+    };
+  }
+}
+
+export { SimulationInputError };

@@ -1,0 +1,171 @@
+import { App, Stack } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { miniTemplate } from './helpers';
+import { RequestSimulator } from '../../src/simulate';
+
+function privateStack() {
+  const app = new App();
+  const stack = new Stack(app, 'Private', { env: { account: '111122223333', region: 'eu-west-1' } });
+  const vpc = new ec2.Vpc(stack, 'Vpc', {
+    maxAzs: 1,
+    natGateways: 0,
+    subnetConfiguration: [{ name: 'iso', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
+  });
+  const vpceA = vpc.addInterfaceEndpoint('A', { service: ec2.InterfaceVpcEndpointAwsService.APIGATEWAY });
+  const vpceB = vpc.addInterfaceEndpoint('B', { service: ec2.InterfaceVpcEndpointAwsService.APIGATEWAY });
+  const api = new apigw.RestApi(stack, 'Api', {
+    endpointConfiguration: { types: [apigw.EndpointType.PRIVATE], vpcEndpoints: [vpceA] },
+    deployOptions: { stageName: 'prod' },
+  });
+  api.root.addResource('items').addMethod('GET', new apigw.MockIntegration());
+  api.grantInvokeFromVpcEndpointsOnly([vpceA]);
+  return { stack, vpceA, vpceB };
+}
+
+describe('RequestSimulator.fromStack', () => {
+  test('a RestApi with grantInvokeFromVpcEndpointsOnly admits only its endpoint', () => {
+    // GIVEN
+    const { stack, vpceA, vpceB } = privateStack();
+    const sim = RequestSimulator.fromStack(stack);
+    // WHEN
+    const fromA = sim.invoke({ method: 'GET', path: '/items', vpcEndpointId: vpceA.vpcEndpointId });
+    const fromB = sim.invoke({ method: 'GET', path: '/items', vpcEndpointId: vpceB.vpcEndpointId });
+    const outside = sim.invoke({ method: 'GET', path: '/items', sourceIp: '203.0.113.9' });
+    // THEN
+    expect(fromA).toMatchObject({ statusCode: 200, decidedBy: 'ok' });
+    expect(fromB).toMatchObject({ statusCode: 403, decidedBy: 'resource-policy' });
+    expect(fromB.message).toMatch(
+      /^User: anonymous is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:eu-west-1:111122223333:[a-z0-9]{10}\/prod\/GET\/items with an explicit deny$/,
+    );
+    expect(outside.statusCode).toBe(403);
+    expect(sim.findings().filter((f) => f.severity === 'error')).toEqual([]);
+  });
+
+  test('a UsagePlan with an ApiKey: key by token, throttle and quota', () => {
+    // GIVEN
+    const app = new App();
+    const stack = new Stack(app, 'Tiered');
+    const api = new apigw.RestApi(stack, 'Api', { deployOptions: { stageName: 'prod' } });
+    api.root.addResource('orders').addMethod('GET', new apigw.MockIntegration(), { apiKeyRequired: true });
+    const plan = api.addUsagePlan('Free', {
+      throttle: { rateLimit: 5, burstLimit: 10 },
+      quota: { limit: 12, period: apigw.Period.DAY },
+      apiStages: [{ api, stage: api.deploymentStage }],
+    });
+    const key = api.addApiKey('Acme');
+    plan.addApiKey(key);
+    const sim = RequestSimulator.fromStack(stack);
+    const t0 = Date.UTC(2026, 0, 1);
+    // WHEN
+    const noKey = sim.invoke({ method: 'GET', path: '/orders', at: t0 });
+    const burst = sim.invokeRepeatedly({ method: 'GET', path: '/orders', apiKeyRef: key.keyId, at: t0 }, 20, 0);
+    const refill = sim.invokeRepeatedly({ method: 'GET', path: '/orders', apiKeyRef: key.keyId, at: t0 + 1000 }, 20, 0);
+    // THEN
+    expect(noKey).toMatchObject({ statusCode: 403, decidedBy: 'api-key', message: 'Forbidden' });
+    expect(burst.counts).toEqual({ 200: 10, 429: 10 });
+    expect(refill.counts).toEqual({ 200: 2, 429: 18 });
+    // 5 tokens refilled: 2 served, 3 pass the throttle but hit the quota (throttle before quota [U]), 15 throttled
+    expect(refill.decidedBy).toEqual({ ok: 2, quota: 3, throttle: 15 });
+  });
+
+  test('CDK cross-account AWS_IAM API: the allowed account gets in, others do not', () => {
+    // GIVEN
+    const app = new App();
+    const stack = new Stack(app, 'Xacct', { env: { account: '111122223333', region: 'us-east-1' } });
+    const api = new apigw.RestApi(stack, 'Api', {
+      policy: new iam.PolicyDocument({
+        statements: [
+          new iam.PolicyStatement({
+            principals: [new iam.AccountPrincipal('444455556666')],
+            actions: ['execute-api:Invoke'],
+            resources: ['execute-api:/*'],
+          }),
+        ],
+      }),
+      defaultMethodOptions: { authorizationType: apigw.AuthorizationType.IAM },
+    });
+    api.root.addMethod('GET', new apigw.MockIntegration());
+    const sim = RequestSimulator.fromStack(stack);
+    // WHEN / THEN
+    expect(
+      sim.invoke({
+        method: 'GET',
+        path: '/',
+        caller: { account: '444455556666', arn: 'arn:aws:iam::444455556666:role/Client' },
+      }).statusCode,
+    ).toBe(200);
+    expect(sim.invoke({ method: 'GET', path: '/', caller: { account: '777788889999' } }).statusCode).toBe(403);
+    expect(sim.invoke({ method: 'GET', path: '/', caller: { account: '111122223333' } }).statusCode).toBe(200);
+    expect(sim.invoke({ method: 'GET', path: '/' })).toMatchObject({
+      statusCode: 403,
+      message: 'Missing Authentication Token',
+    });
+  });
+});
+
+describe('RequestSimulator.fromTemplateText and explain', () => {
+  test('YAML with short-form tags loads and explain renders a matrix and findings', () => {
+    // GIVEN
+    const yaml = [
+      'Parameters:',
+      '  Vpce: { Type: String, Default: vpce-0aaaaaaaaaaaaaaaa }',
+      'Resources:',
+      '  Api:',
+      '    Type: AWS::ApiGateway::RestApi',
+      '    Properties:',
+      '      Name: x',
+      '      EndpointConfiguration: { Types: [PRIVATE] }',
+      '      Policy:',
+      '        Version: 2012-10-17',
+      '        Statement:',
+      '          - Effect: Allow',
+      '            Principal: "*"',
+      '            Action: execute-api:Invoke',
+      '            Resource: !Join ["", ["execute-api:/", "*"]]',
+      '            Condition: { StringEquals: { aws:sourceVpce: !Ref Vpce } }',
+      '  Res:',
+      '    Type: AWS::ApiGateway::Resource',
+      '    Properties: { RestApiId: !Ref Api, ParentId: !GetAtt Api.RootResourceId, PathPart: items }',
+      '  M:',
+      '    Type: AWS::ApiGateway::Method',
+      '    Properties: { RestApiId: !Ref Api, ResourceId: !Ref Res, HttpMethod: GET, AuthorizationType: NONE }',
+      '  D:',
+      '    Type: AWS::ApiGateway::Deployment',
+      '    Properties: { RestApiId: !Ref Api, StageName: !Sub "${AWS::Region}-stage" }',
+    ].join('\n');
+    const sim = RequestSimulator.fromTemplateText(yaml, { region: 'eu-central-1' });
+    // WHEN
+    const ok = sim.invoke({ method: 'GET', path: '/items', vpcEndpointId: 'vpce-0aaaaaaaaaaaaaaaa' });
+    const md = sim.explain();
+    // THEN
+    expect(sim.stages()).toEqual(['eu-central-1-stage']);
+    expect(ok.statusCode).toBe(200);
+    expect(md).toContain('## API Api — stage eu-central-1-stage (PRIVATE)');
+    expect(md).toContain('| GET | /items | NONE | - | ✅ | ❌ 403 |');
+  });
+
+  test('findings name an open private API', () => {
+    // GIVEN
+    const sim = RequestSimulator.fromTemplate(
+      miniTemplate({
+        endpointType: 'PRIVATE',
+        policy: {
+          Statement: [{ Effect: 'Allow', Principal: '*', Action: 'execute-api:Invoke', Resource: 'execute-api:/*' }],
+        },
+      }),
+    );
+    // WHEN
+    const f = sim.findings();
+    // THEN
+    expect(f).toEqual([
+      expect.objectContaining({ id: 'open-private-api', severity: 'error', api: 'Api', stage: 'prod' }),
+    ]);
+  });
+
+  test('fails when the text is not a template', () => {
+    expect(() => RequestSimulator.fromTemplateText('[1, 2]')).toThrow(/top level must be an object/);
+    expect(() => RequestSimulator.fromTemplateText('{"Resources": ')).toThrow(/not valid JSON/);
+  });
+});
