@@ -63,7 +63,11 @@ export class TieredApiStack extends Stack {
     this.api = new TieredApi(this, 'MeteredApi', {
       tiers: [
         { name: 'free', throttle: { rateLimit: 5, burstLimit: 10 }, quota: { limit: 1000, period: apigw.Period.DAY } },
-        { name: 'premium', throttle: { rateLimit: 500, burstLimit: 1000 }, quota: { limit: 1_000_000, period: apigw.Period.MONTH } },
+        {
+          name: 'premium',
+          throttle: { rateLimit: 500, burstLimit: 1000 },
+          quota: { limit: 1_000_000, period: apigw.Period.MONTH },
+        },
       ],
     });
     this.api.root.addResource('items').addMethod('GET', mock('{"items": []}'), OK);

@@ -3,8 +3,8 @@ import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { AccessPolicy, Source } from '../access';
-import { propError, propMessage } from '../private/errors';
 import { applySecureDefaultsAfterConstruction, withSecureDefaults } from './defaults';
+import { propError, propMessage } from '../private/errors';
 
 /** Properties of a {@link CrossAccountApi}. */
 export interface CrossAccountApiProps extends apigw.RestApiProps {
@@ -81,7 +81,8 @@ export class CrossAccountApi extends apigw.RestApi {
         prop: 'allow',
         value: props?.allow ?? [],
         problem: 'must not be empty',
-        expected: 'at least one Source: Source.accounts([...]), Source.organization(...), Source.organizationPaths([...]) or Source.principals([...])',
+        expected:
+          'at least one Source: Source.accounts([...]), Source.organization(...), Source.organizationPaths([...]) or Source.principals([...])',
       });
     }
     const userAuth = props.defaultMethodOptions?.authorizationType;
@@ -94,7 +95,10 @@ export class CrossAccountApi extends apigw.RestApi {
     }
     const withDefaults = withSecureDefaults({
       ...props,
-      defaultMethodOptions: { ...props.defaultMethodOptions, authorizationType: userAuth ?? apigw.AuthorizationType.IAM },
+      defaultMethodOptions: {
+        ...props.defaultMethodOptions,
+        authorizationType: userAuth ?? apigw.AuthorizationType.IAM,
+      },
     });
     super(scope, id, withDefaults);
     applySecureDefaultsAfterConstruction(this, withDefaults);
@@ -137,7 +141,11 @@ export class CrossAccountApi extends apigw.RestApi {
     const method = options.method ?? '*';
     const path = options.path ?? '/*';
     if (!Token.isUnresolved(path) && !path.startsWith('/')) {
-      throw propError(this, { prop: 'path', value: path, expected: "a resource path starting with '/', e.g. '/orders/*'" });
+      throw propError(this, {
+        prop: 'path',
+        value: path,
+        expected: "a resource path starting with '/', e.g. '/orders/*'",
+      });
     }
     const stage = options.stage ?? this.deploymentStage?.stageName ?? '*';
     return this.arnForExecuteApi(method, path, stage);

@@ -2,10 +2,10 @@ import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { AccessPolicy, Source } from '../access';
-import { propError } from '../private/errors';
-import { acknowledgeNagRule } from '../private/nag';
 import { applySecureDefaultsAfterConstruction, withSecureDefaults } from './defaults';
 import { privateApiOpenings } from './private-api-check';
+import { propError } from '../private/errors';
+import { acknowledgeNagRule } from '../private/nag';
 
 /** Properties of a {@link PrivateApi}. Give at least one of `vpcEndpoints`, `vpcEndpointIds`, `vpcs`, `vpcIds`. */
 export interface PrivateApiProps extends apigw.RestApiProps {
@@ -117,13 +117,14 @@ export class PrivateApi extends apigw.RestApi {
       });
     }
     const associate = p.associateVpcEndpoints ?? true;
+    const associated = [...(p.endpointConfiguration?.vpcEndpoints ?? []), ...(associate ? (p.vpcEndpoints ?? []) : [])];
     const withDefaults = withSecureDefaults({
       ...p,
       endpointTypes: undefined,
       endpointConfiguration: {
         ...p.endpointConfiguration,
         types: [apigw.EndpointType.PRIVATE],
-        vpcEndpoints: [...(p.endpointConfiguration?.vpcEndpoints ?? []), ...(associate ? (p.vpcEndpoints ?? []) : [])],
+        vpcEndpoints: associated.length > 0 ? associated : undefined,
       },
     });
     super(scope, id, withDefaults);

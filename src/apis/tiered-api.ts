@@ -109,7 +109,8 @@ export class TieredApi extends apigw.RestApi {
           prop: 'tiers',
           value: [],
           problem: 'must not be empty',
-          expected: "at least one tier, e.g. [{ name: 'free', throttle: { rateLimit: 5, burstLimit: 10 } }], or call addTier()",
+          expected:
+            "at least one tier, e.g. [{ name: 'free', throttle: { rateLimit: 5, burstLimit: 10 } }], or call addTier()",
         }),
       ];
     }
@@ -119,7 +120,8 @@ export class TieredApi extends apigw.RestApi {
           prop: 'keys',
           value: [],
           problem: `has tiers (${this.tiers.tierNames.join(', ')}) but no API key, so every key-required method answers 403`,
-          expected: "at least one key: addKey('id', { tier }) or importKey(...), or grantKeyManagement(fn) to create keys at run time",
+          expected:
+            "at least one key: addKey('id', { tier }) or importKey(...), or grantKeyManagement(fn) to create keys at run time",
         }),
       ];
     }

@@ -1,5 +1,5 @@
-import { IConstruct } from 'constructs';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { IConstruct } from 'constructs';
 
 /** The cdk-nag AwsSolutions findings under `scope` that nothing acknowledged: `rule @ path` strings. */
 export function unacknowledgedNagFindings(scope: IConstruct): string[] {

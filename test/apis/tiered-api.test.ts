@@ -2,10 +2,19 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { TieredApi, TIERED_API_DEFAULT_STAGE_BURST_LIMIT, TIERED_API_DEFAULT_STAGE_RATE_LIMIT } from '../../src';
 import { unacknowledgedNagFindings } from './nag';
+import {
+  RequestSimulator,
+  TieredApi,
+  TIERED_API_DEFAULT_STAGE_BURST_LIMIT,
+  TIERED_API_DEFAULT_STAGE_RATE_LIMIT,
+} from '../../src';
 
-const FREE = { name: 'free', throttle: { rateLimit: 5, burstLimit: 10 }, quota: { limit: 1000, period: apigw.Period.DAY } };
+const FREE = {
+  name: 'free',
+  throttle: { rateLimit: 5, burstLimit: 10 },
+  quota: { limit: 1000, period: apigw.Period.DAY },
+};
 const PREMIUM = { name: 'premium', throttle: { rateLimit: 500, burstLimit: 1000 } };
 
 function setup() {
@@ -43,7 +52,9 @@ describe('TieredApi', () => {
       UsagePlanName: 'free',
       Throttle: { RateLimit: 5, BurstLimit: 10 },
       Quota: { Limit: 1000, Period: 'DAY' },
-      ApiStages: [{ ApiId: { Ref: stack.getLogicalId(api.node.defaultChild as apigw.CfnRestApi) }, Stage: { Ref: stageId } }],
+      ApiStages: [
+        { ApiId: { Ref: stack.getLogicalId(api.node.defaultChild as apigw.CfnRestApi) }, Stage: { Ref: stageId } },
+      ],
     });
     t.resourceCountIs('AWS::ApiGateway::ApiKey', 2);
     t.resourceCountIs('AWS::ApiGateway::UsagePlanKey', 2);
@@ -89,7 +100,12 @@ describe('TieredApi', () => {
       tiers: [FREE],
       apiKeySourceType: apigw.ApiKeySourceType.AUTHORIZER,
       cloudWatchRole: false,
-      deployOptions: { stageName: 'v1', throttlingRateLimit: 50, throttlingBurstLimit: 25, loggingLevel: apigw.MethodLoggingLevel.INFO },
+      deployOptions: {
+        stageName: 'v1',
+        throttlingRateLimit: 50,
+        throttlingBurstLimit: 25,
+        loggingLevel: apigw.MethodLoggingLevel.INFO,
+      },
       defaultMethodOptions: { apiKeyRequired: false },
     });
     api.root.addMethod('GET', new apigw.MockIntegration());
@@ -159,7 +175,9 @@ describe('TieredApi', () => {
     api.root.addMethod('GET', new apigw.MockIntegration());
 
     // WHEN / THEN
-    expect(() => Template.fromStack(stack)).toThrow(/TieredApi 'Stack\/Api': 'tiers' must not be empty: got \[\]; expected at least one tier/);
+    expect(() => Template.fromStack(stack)).toThrow(
+      /TieredApi 'Stack\/Api': 'tiers' must not be empty: got \[\]; expected at least one tier/,
+    );
   });
 
   test('fails when the tiers have no key', () => {
@@ -181,6 +199,40 @@ describe('TieredApi', () => {
     expect(() => new TieredApi(stack, 'Api', { deploy: false })).toThrow(
       /TieredApi 'Stack\/Api': 'deploy' is invalid: got false; expected true \(or unset\)/,
     );
+  });
+
+  describe('what a request gets (simulator)', () => {
+    function sim() {
+      const { stack, api } = setup();
+      const keyRef = (id: string) =>
+        stack.getLogicalId(api.tiers.node.findChild(`Key:${id}`).node.defaultChild as apigw.CfnApiKey);
+      return { s: RequestSimulator.fromStack(stack), free: keyRef('alice'), premium: keyRef('acme') };
+    }
+
+    test('no key gets 403 Forbidden from the API-key check', () => {
+      const r = sim().s.invoke({ method: 'GET', path: '/items' });
+      expect([r.statusCode, r.decidedBy, r.message]).toEqual([403, 'api-key', 'Forbidden']);
+    });
+
+    test('an unknown key gets 403', () => {
+      expect(sim().s.invoke({ method: 'GET', path: '/items', apiKey: 'x'.repeat(30) }).statusCode).toBe(403);
+    });
+
+    test('a free key past its burst gets 429; premium on the same method still 200', () => {
+      const { s, free, premium } = sim();
+      const codes = Array.from(
+        { length: 12 },
+        () => s.invoke({ method: 'GET', path: '/items', apiKeyRef: free, at: 0 }).statusCode,
+      );
+      expect(codes.filter((c) => c === 200)).toHaveLength(10);
+      const throttled = s.invoke({ method: 'GET', path: '/items', apiKeyRef: free, at: 0 });
+      expect([throttled.statusCode, throttled.decidedBy]).toEqual([429, 'throttle']);
+      expect(s.invoke({ method: 'GET', path: '/items', apiKeyRef: premium, at: 0 }).statusCode).toBe(200);
+    });
+
+    test('a method that opts out needs no key', () => {
+      expect(sim().s.invoke({ method: 'OPTIONS', path: '/items' }).statusCode).toBe(200);
+    });
   });
 
   test('snapshot', () => {
