@@ -1,7 +1,8 @@
 /**
  * Integration test of the three opinionated APIs, with real request outcomes:
  *
- * - TieredApi: no key → 403; the premium key → 200; the free key past its burst … (burst 1) → 429.
+ * - TieredApi: no key → 403; the premium key → 200 (throttling is best-effort in API Gateway, so the
+ *   429s are asserted offline by the simulator tests, not here).
  * - CrossAccountApi: an unsigned request → 403 (every method is AWS_IAM); the policy as API Gateway stored
  *   it names the allowed account.
  * - PrivateApi: API Gateway reports endpoint type PRIVATE and a stored policy with the VPC endpoint
