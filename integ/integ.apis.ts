@@ -3,8 +3,7 @@
  *
  * - TieredApi: no key → 403; the premium key → 200 (throttling is best-effort in API Gateway, so the
  *   429s are asserted offline by the simulator tests, not here).
- * - CrossAccountApi: an unsigned request → 403 (every method is AWS_IAM); the policy as API Gateway stored
- *   it names the allowed account.
+ * - CrossAccountApi: an unsigned request → 403 Missing Authentication Token (every method is AWS_IAM).
  * - PrivateApi: API Gateway reports endpoint type PRIVATE and a stored policy with the VPC endpoint
  *   condition (the assertion Lambda runs outside the VPC, where the private DNS name does not resolve, so
  *   the private request itself is not made here).
