@@ -79,6 +79,9 @@ export class AccessPolicy {
   private allowOnCalls = 0;
   private denyOnCalls = 0;
   private readonly emptyProps: string[] = [];
+  /** Policies AND-ed with this one's own rules (from narrowedBy). */
+  private readonly conjuncts: Array<{ allow: AllowEntry[]; deny: DenyEntry[] }> = [];
+  private narrowed = false;
 
   constructor(props: AccessPolicyProps = {}) {
     const whole = ApiScope.api();
@@ -97,6 +100,11 @@ export class AccessPolicy {
    * @returns this policy, for chaining
    */
   public allowOn(scope: ApiScope, ...sources: Source[]): AccessPolicy {
+    if (this.narrowed) {
+      throw new Error(
+        'AccessPolicy.allowOn: a policy made by narrowedBy() takes no further allow rules (they would widen both sides); add them to the policies before narrowing',
+      );
+    }
     const n = this.allowOnCalls++;
     const scopeLabel = `allowOn[${n}]`;
     if (sources.length === 0) this.emptyProps.push(`${scopeLabel} sources`);
@@ -128,21 +136,9 @@ export class AccessPolicy {
    */
   public narrowedBy(other: AccessPolicy): AccessPolicy {
     const out = new AccessPolicy();
-    for (const a of this.allowRules) {
-      for (const b of other.allowRules) {
-        const scope = intersectScopes(a.scope, b.scope);
-        if (!scope) continue;
-        out.allowRules.push({
-          scope,
-          sources: [...a.sources, ...b.sources],
-          scopeLabel: `${a.scopeLabel}&${b.scopeLabel}`,
-        });
-      }
-    }
-    out.denyRules.push(...this.denyRules, ...other.denyRules);
+    out.conjuncts.push(...this.allParts(), ...other.allParts());
     out.emptyProps.push(...this.emptyProps, ...other.emptyProps);
-    // An allow rule of one side whose scope has an empty intersection with all of the other's is dropped:
-    // that only ever narrows (fail closed).
+    out.narrowed = true;
     return out;
   }
 
@@ -156,11 +152,13 @@ export class AccessPolicy {
     let json: PolicyJson;
     try {
       json = compilePolicy({
-        allow: this.allowRules.map((r): RuleData => ({
-          scope: r.scope._data(),
-          sources: r.sources.map((s) => s.source._data()),
+        parts: this.allParts().map((part) => ({
+          allow: part.allow.map((r): RuleData => ({
+            scope: r.scope._data(),
+            sources: r.sources.map((x) => x.source._data()),
+          })),
+          deny: part.deny.map((d) => ({ scope: d.scope._data(), source: d.source._data() })),
         })),
-        deny: this.denyRules.map((d) => ({ scope: d.scope._data(), source: d.source._data() })),
         privateEndpoint: options.privateEndpoint ?? false,
         stages: options.stages,
         arnPrefix: `arn:${stack.partition}:execute-api:${stack.region}:${stack.account}:??????????/`,
@@ -170,6 +168,12 @@ export class AccessPolicy {
       throw e;
     }
     this.warnShadowed(scope);
+    if (this.allParts().some((part) => part.allow.length === 0)) {
+      Annotations.of(scope).addWarningV2(
+        'cdk-api-gatekeeper:access-no-allow',
+        'The access policy has no allow rule, so it admits nobody (every request is denied). Add allow rules, e.g. Source.anyone() to admit everyone but the denied.',
+      );
+    }
     return json;
   }
 
@@ -219,25 +223,36 @@ export class AccessPolicy {
     api.node.addValidation({ validate: () => validateApi(api, cfn, stages) });
   }
 
+  /** This policy's own rules and those of the policies it was narrowed by (AND-ed). */
+  private allParts(): Array<{ allow: AllowEntry[]; deny: DenyEntry[] }> {
+    const own = { allow: this.allowRules, deny: this.denyRules };
+    if (!this.narrowed) return [own, ...this.conjuncts];
+    // A narrowed policy's own rules are deny rules added after narrowing: they apply to every part.
+    return this.conjuncts.map((c, i) => (i === 0 ? { allow: c.allow, deny: [...c.deny, ...this.denyRules] } : c));
+  }
+
   private validate(scope: IConstruct): void {
     for (const p of this.emptyProps) {
       throw propError(scope, { prop: p, value: [], problem: 'must not be empty', expected: 'at least one Source' });
     }
-    for (const r of this.allowRules) {
-      validateScope(scope, r.scope, r.scopeLabel);
-      for (const { source, label } of r.sources) validateSource(scope, source, label);
-    }
-    for (const d of this.denyRules) {
-      validateScope(scope, d.scope, d.scopeLabel);
-      validateSource(scope, d.source, d.label);
+    for (const part of this.allParts()) {
+      for (const r of part.allow) {
+        validateScope(scope, r.scope, r.scopeLabel);
+        for (const { source, label } of r.sources) validateSource(scope, source, label);
+      }
+      for (const d of part.deny) {
+        validateScope(scope, d.scope, d.scopeLabel);
+        validateSource(scope, d.source, d.label);
+      }
     }
   }
 
   private warnShadowed(scope: IConstruct): void {
-    for (const a of this.allowRules) {
+    const denies = this.allParts().flatMap((p) => p.deny);
+    for (const a of this.allParts().flatMap((p) => p.allow)) {
       if (a.sources.length !== 1) continue;
       const src = a.sources[0].source;
-      for (const d of this.denyRules) {
+      for (const d of denies) {
         if (!scopeContains(d.scope._data(), a.scope._data())) continue;
         if (covers(d.source, src)) {
           Annotations.of(scope).addWarningV2(
@@ -324,46 +339,19 @@ function covers(deny: Source, allow: Source): boolean {
   return aa[0].values.every((v) => !Token.isUnresolved(v) && da[0].values.includes(v));
 }
 
-function intersectScopes(a: ApiScope, b: ApiScope): ApiScope | undefined {
-  const x = a._props;
-  const y = b._props;
-  const dim = (u?: string[], v?: string[]) =>
-    u === undefined ? v : v === undefined ? u : u.filter((e) => v.includes(e));
-  const upper = (m?: string[]) => {
-    const l = m?.map((e) => e.toUpperCase());
-    return l && l.some((e) => e === 'ANY' || e === '*') ? undefined : l;
-  };
-  const stages = dim(x.stages, y.stages);
-  const methods = dim(upper(x.methods), upper(y.methods));
-  let paths: string[] | undefined;
-  if (x.paths === undefined) {
-    paths = y.paths;
-  } else if (y.paths === undefined) {
-    paths = x.paths;
-  } else {
-    // Only literal containment is computed; a pair of overlapping globs keeps the narrower when one
-    // certainly contains the other, and is otherwise dropped (fail closed).
-    const out = new Set<string>();
-    for (const p of x.paths) {
-      for (const q of y.paths) {
-        if (scopeContains({ paths: [p] }, { paths: [q] })) out.add(q);
-        else if (scopeContains({ paths: [q] }, { paths: [p] })) out.add(p);
-      }
-    }
-    paths = [...out];
-  }
-  if ((stages && stages.length === 0) || (methods && methods.length === 0) || (paths && paths.length === 0)) {
-    return undefined;
-  }
-  return ApiScope.of({ stages, methods, paths });
-}
-
-/** The names of the API's stages known now (deployment stage and Stage constructs of this API). */
+/**
+ * The names of the API's stages known now (deployment stage and Stage constructs of this API), read from
+ * the CfnStage (`Stage.stageName` is a Ref to the stage, which would make the policy depend on it: a cycle).
+ */
 function stagesOf(api: apigw.RestApiBase): string[] {
   const names = new Set<string>();
-  if (api.deploymentStage) names.add(api.deploymentStage.stageName);
+  const add = (stage: apigw.Stage) => {
+    const cfn = stage.node.defaultChild;
+    if (cfn instanceof apigw.CfnStage && cfn.stageName !== undefined) names.add(cfn.stageName);
+  };
+  if (api.deploymentStage instanceof apigw.Stage) add(api.deploymentStage);
   for (const c of Stack.of(api).node.findAll()) {
-    if (c instanceof apigw.Stage && c.restApi === api) names.add(c.stageName);
+    if (c instanceof apigw.Stage && c.restApi === api) add(c);
   }
   return [...names].sort();
 }

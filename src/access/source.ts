@@ -134,7 +134,7 @@ export class Source {
 
   /**
    * SigV4 callers of accounts in these organizational units or below them (`aws:PrincipalOrgPaths`,
-   * `ForAnyValue:StringLike` with `<path>*`). A missing trailing `/` is added.
+   * `ForAnyValue:StringLike` with `<path>*`). A missing trailing `/` is added (a token must end with `/` itself).
    */
   public static organizationPaths(paths: string[]): Source {
     const norm = (paths ?? []).map((p) => (Token.isUnresolved(p) || p.endsWith('/') ? p : `${p}/`));
@@ -146,7 +146,7 @@ export class Source {
         Token.isUnresolved(v) || (typeof v === 'string' && ORG_PATH.test(v.endsWith('/') ? v : `${v}/`))
           ? undefined
           : bad(`paths[${i}]`, v, 'is not an organization path', FORM.orgPath),
-      [[{ key: 'aws:PrincipalOrgPaths', values: norm.map((p) => (Token.isUnresolved(p) ? p : `${p}*`)) }]],
+      [[{ key: 'aws:PrincipalOrgPaths', values: norm.map((p) => `${p}*`) }]],
     );
   }
 
@@ -161,6 +161,17 @@ export class Source {
     (principals ?? []).forEach((p, i) => {
       if (p instanceof iam.AccountPrincipal && p.accountId !== undefined) {
         accounts.push(String(p.accountId));
+        return;
+      }
+      if (p instanceof iam.ServicePrincipal) {
+        problems.push(
+          bad(
+            `principals[${i}]`,
+            `Service:${p.service}`,
+            'is a Service principal',
+            `${FORM.principal}; use Source.service() for AWS services`,
+          ),
+        );
         return;
       }
       let json: Record<string, string[]>;

@@ -100,11 +100,16 @@ function templateFiles(target: string): string[] {
     throw new UsageError(`no such file or directory: ${target}`);
   }
   if (!stat.isDirectory()) return [target];
-  const files = fs
-    .readdirSync(target)
-    .filter((f) => f.endsWith('.template.json'))
-    .sort()
-    .map((f) => path.join(target, f));
+  // a cdk.out directory: its *.template.json, and those of nested stage assemblies (assembly-*/)
+  const files: string[] = [];
+  const walk = (d: string, depth: number) => {
+    for (const f of fs.readdirSync(d).sort()) {
+      const full = path.join(d, f);
+      if (f.endsWith('.template.json')) files.push(full);
+      else if (depth < 3 && f.startsWith('assembly-') && fs.statSync(full).isDirectory()) walk(full, depth + 1);
+    }
+  };
+  walk(target, 0);
   if (files.length === 0) throw new UsageError(`${target} holds no *.template.json file (is it a cdk.out directory?)`);
   return files;
 }

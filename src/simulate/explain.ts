@@ -49,7 +49,7 @@ const PUBLIC_IP = '198.51.100.7';
 
 function collect(
   v: any,
-  out: { vpces: Set<string>; vpcs: Set<string>; cidrs: Set<string>; accounts: Set<string> },
+  out: { vpces: Set<string>; vpcs: Set<string>; cidrs: Set<string>; accounts: Set<string>; orgs: Set<string> },
   key?: string,
 ): void {
   if (Array.isArray(v)) {
@@ -68,6 +68,8 @@ function collect(
     out.vpcs.add(v);
   } else if (k === 'aws:sourceip' || k === 'aws:vpcsourceip') {
     out.cidrs.add(v);
+  } else if (k === 'aws:principalorgid' && !v.includes('*')) {
+    out.orgs.add(v);
   } else if (k === 'aws') {
     const m = /^(\d+)$/.exec(v) ?? /^arn:[^:]+:iam::(\d{12}):/.exec(v);
     if (m) out.accounts.add(m[1]);
@@ -85,6 +87,7 @@ export function probesFor(model: TemplateModel, api: ApiModel): Probe[] {
     vpcs: new Set<string>(),
     cidrs: new Set<string>(),
     accounts: new Set<string>(),
+    orgs: new Set<string>(),
   };
   for (const st of api.policy?.statements ?? []) {
     collect(st.condition, found);
@@ -122,6 +125,7 @@ export function probesFor(model: TemplateModel, api: ApiModel): Probe[] {
     }
     probes.push({ label: 'internet', request: { sourceIp: PUBLIC_IP, authorizer: 'allow' } });
   }
+  if (!api.methods.some((m) => m.authorizationType === 'AWS_IAM')) return probes;
   const base = isPrivate
     ? { vpcEndpointId: Array.from(found.vpces)[0] ?? OUTSIDE_VPCE, sourceIp: '10.0.0.10' }
     : { sourceIp: PUBLIC_IP };
@@ -133,6 +137,9 @@ export function probesFor(model: TemplateModel, api: ApiModel): Probe[] {
     .filter((x) => x !== model.account)
     .slice(0, 3)) {
     probes.push({ label: `IAM ${a}`, request: { ...base, caller: { account: a } } });
+  }
+  for (const o of Array.from(found.orgs).slice(0, 2)) {
+    probes.push({ label: `IAM in org ${o}`, request: { ...base, caller: { account: '999999999999', orgId: o } } });
   }
   probes.push({ label: 'IAM other account', request: { ...base, caller: { account: '999999999999' } } });
   return probes;

@@ -91,8 +91,18 @@ export interface KeyModel {
   readonly planIds: string[];
 }
 
+/** An interface VPC endpoint defined in the template. */
+export interface VpcEndpointModel {
+  readonly logicalId: string;
+  /** placeholder of the `vpce-…` id */
+  readonly id: string;
+  /** undefined = no PolicyDocument (the default endpoint policy allows everything) */
+  readonly policy?: NormalizedPolicy;
+}
+
 export interface TemplateModel {
   readonly apis: ApiModel[];
+  readonly vpcEndpoints: VpcEndpointModel[];
   readonly plans: PlanModel[];
   readonly keys: KeyModel[];
   /** template-level notes: what was not simulated and why */
@@ -479,8 +489,30 @@ export function buildModel(template: { [key: string]: any }, options: ModelOptio
     key.planIds.push(planLogical);
   }
 
+  // --- interface VPC endpoints (their policies are checked before the API's)
+  const vpcEndpoints: VpcEndpointModel[] = [];
+  for (const [id, res] of byType('AWS::EC2::VPCEndpoint')) {
+    const props = res.Properties ?? {};
+    const doc = props.PolicyDocument !== undefined ? resolver.resolve(props.PolicyDocument) : undefined;
+    vpcEndpoints.push({
+      logicalId: id,
+      id: resolver.resolve({ Ref: id }),
+      policy: doc === undefined ? undefined : normalizePolicy(doc),
+    });
+  }
+
   for (const api of apis) api.stages.sort((a, b) => a.name.localeCompare(b.name));
-  return { apis, plans, keys, notes, account: ctx.account, region: ctx.region, partition: ctx.partition, resolver };
+  return {
+    apis,
+    vpcEndpoints,
+    plans,
+    keys,
+    notes,
+    account: ctx.account,
+    region: ctx.region,
+    partition: ctx.partition,
+    resolver,
+  };
 }
 
 /** Methods from an OpenAPI (2 or 3) body with API Gateway's extensions. */

@@ -288,6 +288,48 @@ export function decide(
     );
   }
 
+  // VPC endpoint policy, when the endpoint is in the template (evaluated first; identity = the SigV4 caller if any)
+  if (viaVpce) {
+    const vpce = model.vpcEndpoints.find((v) => v.id === input.vpcEndpointId);
+    if (vpce?.policy) {
+      const vArn = executeApiArn(model, api, stage, verb, normalizeRequestPath(input.path));
+      const caller = input.caller;
+      const vUser = caller ? (caller.arn ?? `arn:${model.partition}:iam::${caller.account}:root`) : 'anonymous';
+      const bad = vpce.policy.fatal.length > 0;
+      const ev = bad
+        ? undefined
+        : evaluatePolicy(
+            vpce.policy,
+            {
+              principal: caller ? { account: caller.account, arn: caller.arn } : undefined,
+              action: 'execute-api:Invoke',
+              resource: vArn,
+              context: requestContext(input, true, caller),
+            },
+            { partition: model.partition, region: model.region, account: model.account, apiId: api.id },
+          );
+      if (!ev || ev.verdict !== 'allow') {
+        return {
+          statusCode: 403,
+          decidedBy: 'resource-policy',
+          message: deniedMessage(vUser, vArn, ev?.verdict === 'deny'),
+          reasons: [
+            ...reasons,
+            ...(bad
+              ? vpce.policy.fatal.map((f) => `VPC endpoint policy of ${vpce.logicalId} invalid: ${f}`)
+              : ev!.reasons.map((r) => `VPC endpoint policy of ${vpce.logicalId}: ${r}`)),
+            'the VPC endpoint policy is evaluated before the API and must allow the call (the exact error text is unverified [U])',
+          ],
+        };
+      }
+      reasons.push(`VPC endpoint policy of ${vpce.logicalId} allows (${ev.allows.join(', ')})`);
+    } else if (!vpce) {
+      reasons.push(
+        `VPC endpoint ${input.vpcEndpointId} is not in the template: its endpoint policy is not simulated (assumed to allow)`,
+      );
+    }
+  }
+
   // route lookup (its position before the policy is [U])
   const route = findMethod(api, verb, path);
   const arn = executeApiArn(model, api, stage, verb, path);

@@ -197,4 +197,139 @@ describe('AccessPolicy.applyTo', () => {
       },
     });
   });
+
+  test('snapshot: a policy with every kind of rule', () => {
+    // GIVEN
+    const stack = new Stack(new App(), 'Snap');
+    const api = restApi(stack, 'Api', { endpointTypes: [apigw.EndpointType.PRIVATE] });
+
+    // WHEN
+    new AccessPolicy({
+      allow: [Source.vpcEndpointIds(['vpce-0123456789abcdef0']), Source.vpcIds(['vpc-12345678'])],
+      deny: [Source.ipRanges(['10.9.0.0/16'])],
+    })
+      .allowOn(ApiScope.methods(['GET'], '/public/*'), Source.anyone())
+      .denyOn(ApiScope.of({ methods: ['DELETE'] }), Source.accounts(['111122223333']))
+      .applyTo(api);
+
+    // THEN
+    expect(Template.fromStack(stack).toJSON()).toMatchSnapshot();
+  });
+
+  test('fails when the policy is over 8,192 characters, saying the size and what to merge', () => {
+    // GIVEN
+    const stack = new Stack(new App(), 'S');
+    const api = restApi(stack);
+    const ips = Array.from({ length: 600 }, (_, i) => `10.${(i * 2) % 256}.${Math.floor(i / 128)}.${(i * 7) % 256}`);
+
+    // WHEN
+    new AccessPolicy({ allow: [Source.ipRanges(ips)] }).applyTo(api);
+
+    // THEN
+    expect(() => Template.fromStack(stack)).toThrow(
+      /S\/Api.*the resource policy is \d+ characters after shorthand expansion.*over the 8192-character quota; merge IP addresses into CIDR ranges/s,
+    );
+  });
+
+  test('fails when a stage is added after a stage-enumerating policy was applied', () => {
+    // GIVEN
+    const stack = new Stack(new App(), 'S');
+    const api = restApi(stack);
+    new AccessPolicy().allowOn(ApiScope.methods(['GET'], '/public/*'), Source.anyone()).applyTo(api);
+
+    // WHEN
+    new apigw.Stage(stack, 'Beta', { deployment: api.latestDeployment!, stageName: 'beta' });
+
+    // THEN
+    expect(() => Template.fromStack(stack)).toThrow(/stages \["beta"\] were added after the access policy was applied/);
+  });
+
+  test('fails when a scope names methods without stages and the API has no stage', () => {
+    // GIVEN
+    const stack = new Stack(new App(), 'S');
+    const api = restApi(stack, 'Api', { deploy: false });
+
+    // THEN
+    expect(() => new AccessPolicy().allowOn(ApiScope.methods(['GET']), Source.anyone()).applyTo(api)).toThrow(
+      /'S\/Api': access policy: a scope with methods or paths but no stages needs the API's stage names/,
+    );
+  });
+
+  test("narrowedBy: the union of both policies' statements admits only what both admit", () => {
+    // GIVEN
+    const stack = new Stack(new App(), 'S');
+    const api = restApi(stack, 'Api', { endpointTypes: [apigw.EndpointType.PRIVATE] });
+    const only = new AccessPolicy({ allow: [Source.vpcEndpointIds(['vpce-11111111'])] });
+    const extra = new AccessPolicy({ allow: [Source.ipRanges(['10.0.0.0/8'])] });
+
+    // WHEN
+    only.narrowedBy(extra).applyTo(api);
+
+    // THEN
+    const st = Object.values(Template.fromStack(stack).findResources('AWS::ApiGateway::RestApi'))[0].Properties.Policy
+      .Statement;
+    expect(st.map((x: any) => x.Condition)).toEqual([
+      { StringNotEquals: { 'aws:SourceVpce': 'vpce-11111111' } },
+      { NotIpAddress: { 'aws:VpcSourceIp': '10.0.0.0/8' } },
+      undefined,
+    ]);
+  });
+
+  test('fails when allowOn is called on a narrowed policy', () => {
+    const p = new AccessPolicy({ allow: [Source.anyone()] }).narrowedBy(new AccessPolicy({ allow: [Source.anyone()] }));
+    expect(() => p.allowOn(ApiScope.api(), Source.anyone())).toThrow(/narrowedBy\(\) takes no further allow rules/);
+  });
+
+  test('compile() gives an iam.PolicyDocument for a given endpoint type', () => {
+    // GIVEN
+    const stack = new Stack(new App(), 'S');
+    // WHEN
+    const doc = new AccessPolicy({ allow: [Source.ipRanges(['10.0.0.0/8'])] }).compile(stack, {
+      privateEndpoint: true,
+    });
+    // THEN
+    expect(stack.resolve(doc.toJSON()).Statement[0].Condition).toEqual({
+      NotIpAddress: { 'aws:VpcSourceIp': '10.0.0.0/8' },
+    });
+  });
+
+  test('output is deterministic: rule order does not change the policy', () => {
+    // GIVEN
+    const a = new AccessPolicy({ allow: [Source.accounts(['111122223333']), Source.ipRanges(['10.0.0.0/8'])] });
+    const b = new AccessPolicy({ allow: [Source.ipRanges(['10.0.0.0/8']), Source.accounts(['111122223333'])] });
+    const stack = new Stack(new App(), 'S');
+    // THEN
+    expect(stack.resolve(a.toJson(stack))).toEqual(stack.resolve(b.toJson(stack)));
+  });
+
+  test('fails when allow is an empty list', () => {
+    // GIVEN
+    const stack = new Stack(new App(), 'S');
+    const api = restApi(stack);
+    // THEN
+    expect(() => new AccessPolicy({ allow: [] }).applyTo(api)).toThrow(
+      /'S\/Api': 'allow' must not be empty: got \[\]; expected at least one Source/,
+    );
+  });
+
+  test('warns when no allow rule exists (the policy admits nobody)', () => {
+    // GIVEN
+    const stack = new Stack(new App(), 'S');
+    const api = restApi(stack);
+    // WHEN
+    new AccessPolicy({ deny: [Source.accounts(['111122223333'])] }).applyTo(api);
+    // THEN
+    AssertAnnotations.fromStack(stack).hasWarning('/S/Api', Match.stringLikeRegexp('no allow rule'));
+  });
+
+  test('ANY in a scope means every method', () => {
+    // GIVEN
+    const stack = new Stack(new App(), 'S');
+    // WHEN
+    const json = stack.resolve(
+      new AccessPolicy().allowOn(ApiScope.of({ stages: ['prod'], methods: ['any'] }), Source.anyone()).toJson(stack),
+    );
+    // THEN
+    expect(json.Statement[json.Statement.length - 1].Resource).toBe('execute-api:/prod/*');
+  });
 });

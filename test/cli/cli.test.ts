@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Stack, Stage } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import { runCli } from '../../src/cli/cli';
 import { ALLOW_ALL, miniTemplate, policy } from '../simulate/helpers';
@@ -297,5 +297,24 @@ describe('explain', () => {
     const r = run('--help');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/cdk-api-gatekeeper simulate <template> --method GET --path \/items/);
+  });
+});
+
+describe('explain of nested stage assemblies', () => {
+  test('templates in cdk.out/assembly-*/ are included', () => {
+    // GIVEN
+    const out = path.join(dir, 'nested.out');
+    const app = new App({ outdir: out });
+    const stage = new Stage(app, 'Beta');
+    const stack = new Stack(stage, 'Svc');
+    new apigw.RestApi(stack, 'Api').root.addMethod('GET', new apigw.MockIntegration());
+    app.synth();
+    // WHEN
+    const r = run('explain', out, '--format', 'json');
+    // THEN
+    expect(r.code).toBe(0);
+    const files = JSON.parse(r.out).templates.map((t: any) => path.relative(out, t.file));
+    expect(files).toHaveLength(1);
+    expect(files[0]).toMatch(/^assembly-Beta\/BetaSvc[0-9A-F]{8}\.template\.json$/);
   });
 });

@@ -295,3 +295,59 @@ describe('private APIs and VPC endpoints', () => {
     ).toBe(403);
   });
 });
+
+describe('VPC endpoint policies', () => {
+  function withEndpointPolicy(doc: any) {
+    return miniTemplate({
+      endpointType: 'PRIVATE',
+      policy: policy(ALLOW_ALL),
+      methods: [
+        { path: '/items', method: 'GET' },
+        { path: '/admin', method: 'GET', auth: 'AWS_IAM' },
+      ],
+      extra: {
+        Vpce: {
+          Type: 'AWS::EC2::VPCEndpoint',
+          Properties: { ServiceName: 'com.amazonaws.us-east-1.execute-api', PolicyDocument: doc },
+        },
+      },
+    });
+  }
+
+  test('an endpoint policy in the template is checked first and must allow', () => {
+    // GIVEN: the endpoint only lets account 111122223333 through, on /admin
+    const vsim = RequestSimulator.fromTemplate(
+      withEndpointPolicy(
+        policy({
+          Effect: 'Allow',
+          Principal: { AWS: '111122223333' },
+          Action: 'execute-api:Invoke',
+          Resource: 'execute-api:/*/*/admin',
+        }),
+      ),
+    );
+    // WHEN
+    const anonymous = vsim.invoke({ method: 'GET', path: '/items', vpcEndpointId: 'Vpce' });
+    const signed = vsim.invoke({
+      method: 'GET',
+      path: '/admin',
+      vpcEndpointId: 'Vpce',
+      caller: { account: '111122223333' },
+    });
+    const elsewhere = vsim.invoke({ method: 'GET', path: '/items', vpcEndpointId: 'vpce-0000000000000000e' });
+    // THEN
+    expect(anonymous).toMatchObject({ statusCode: 403, decidedBy: 'resource-policy' });
+    expect(anonymous.reasons.join('\n')).toMatch(/VPC endpoint policy of Vpce: no statement allows/);
+    expect(signed.statusCode).toBe(200);
+    expect(elsewhere.statusCode).toBe(200);
+    expect(elsewhere.reasons.join('\n')).toMatch(/not in the template: its endpoint policy is not simulated/);
+  });
+
+  test('an endpoint without PolicyDocument allows everything', () => {
+    const t = withEndpointPolicy(undefined);
+    delete t.Resources.Vpce.Properties.PolicyDocument;
+    expect(
+      RequestSimulator.fromTemplate(t).invoke({ method: 'GET', path: '/items', vpcEndpointId: 'Vpce' }).statusCode,
+    ).toBe(200);
+  });
+});

@@ -169,3 +169,32 @@ describe('RequestSimulator.fromTemplateText and explain', () => {
     expect(() => RequestSimulator.fromTemplateText('{"Resources": ')).toThrow(/not valid JSON/);
   });
 });
+
+describe('explain probes', () => {
+  test('an organization condition gets its own column', () => {
+    // GIVEN
+    const sim = RequestSimulator.fromTemplate(
+      miniTemplate({
+        methods: [{ path: '/', method: 'GET', auth: 'AWS_IAM' }],
+        policy: {
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: '*',
+              Action: 'execute-api:Invoke',
+              Resource: 'execute-api:/*',
+              Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-abc123' } },
+            },
+          ],
+        },
+      }),
+    );
+    // WHEN
+    const md = sim.explain();
+    // THEN
+    expect(md).toContain(
+      '| method | path | auth | key | internet | IAM 123456789012 (same account) | IAM in org o-abc123 | IAM other account |',
+    );
+    expect(md).toContain('| GET | / | AWS_IAM | - | ❌ 403 | ✅ | ✅ | ❌ 403 |');
+  });
+});

@@ -21,7 +21,7 @@
  */
 import { Token } from 'aws-cdk-lib';
 import { Atom, ConditionKey, HTTP_METHODS, OPERATORS, RuleData, ScopeData, SourceData } from './model';
-import { formatCidr, mergeCidrs, parseCidr } from '../../private/cidr';
+import { cidrContains, formatCidr, mergeCidrs, parseCidr } from '../../private/cidr';
 
 /** One IAM statement as JSON. */
 export interface StatementJson {
@@ -47,9 +47,19 @@ export interface DenyRuleData {
 }
 
 /** What the compiler needs. */
-export interface CompileInput {
+/** One policy's rules. */
+export interface PolicyPart {
   readonly allow: readonly RuleData[];
   readonly deny: readonly DenyRuleData[];
+}
+
+/**
+ * What the compiler needs. `parts` are AND-ed: a request is admitted iff every part admits it. The
+ * compiled form of an AND is the union of the parts' statements (each part's Deny statements deny exactly
+ * what it does not admit; its Allow covers what it admits).
+ */
+export interface CompileInput {
+  readonly parts: readonly PolicyPart[];
   /** PRIVATE endpoint: IP ranges test `aws:VpcSourceIp`, else `aws:SourceIp`. */
   readonly privateEndpoint: boolean;
   /** The API's stage names, used where "every stage" must be enumerated. */
@@ -147,6 +157,38 @@ function negRule(rule: RuleData): Conj[] {
   return rule.sources.flatMap(negSource);
 }
 
+/** X implies Y (Y fires whenever X does) for conjunctions of negated atoms: Y's keys ⊆ X's, values ⊆. */
+function implies(x: Conj, y: Conj): boolean {
+  for (const [key, yv] of y) {
+    const xv = x.get(key);
+    if (!xv) return false;
+    if (key === 'ip') {
+      const xc = xv.map((v) => parseCidr(v));
+      if (
+        !yv.every((v) => {
+          const c = parseCidr(v);
+          return c && xc.some((o) => o && cidrContains(o, c));
+        })
+      ) {
+        return false;
+      }
+    } else if (!yv.every((v) => xv.includes(v))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** Drops conjunctions implied by another (their statement would never add a denial). */
+function absorb(dnf: Conj[]): Conj[] {
+  const out: Conj[] = [];
+  dnf.forEach((x, i) => {
+    const redundant = dnf.some((y, j) => j !== i && implies(x, y) && (!implies(y, x) || j < i));
+    if (!redundant) out.push(x);
+  });
+  return out;
+}
+
 function andDnf(a: Conj[], b: Conj[], limit: number): Conj[] {
   const out: Conj[] = [];
   for (const x of a) {
@@ -154,14 +196,20 @@ function andDnf(a: Conj[], b: Conj[], limit: number): Conj[] {
       let c = x;
       for (const [key, values] of y) c = conjAdd(c, { key, values });
       out.push(c);
-      if (out.length > limit) {
+      if (out.length > limit * 16) {
         throw new CompileError(
           `the rules need more than ${limit} Deny statements (sources combined with narrowedBy or services with sourceArn/sourceAccount multiply); merge rules that share a scope`,
         );
       }
     }
   }
-  return out;
+  const absorbed = absorb(out);
+  if (absorbed.length > limit) {
+    throw new CompileError(
+      `the rules need more than ${limit} Deny statements (services with sourceArn/sourceAccount multiply); merge rules that share a scope`,
+    );
+  }
+  return absorbed;
 }
 
 function normaliseValues(key: ConditionKey, values: readonly string[]): string[] {
@@ -252,9 +300,16 @@ export function scopeContains(outer: ScopeData, inner: ScopeData): boolean {
   if (!dim(outer.stages, inner.stages) || !dim(outer.methods, inner.methods)) return false;
   if (outer.paths === undefined) return true;
   if (inner.paths === undefined) return false;
-  return inner.paths.every(
-    (p) => outer.paths!.includes(p) || (!p.includes('*') && outer.paths!.some((o) => pathMatches(o, p))),
-  );
+  return inner.paths.every((p) => outer.paths!.some((o) => globContains(o, p)));
+}
+
+/** Certain: every path `inner` matches, `outer` matches too. */
+function globContains(outer: string, inner: string): boolean {
+  if (outer === inner) return true;
+  if (!inner.includes('*')) return pathMatches(outer, inner);
+  // `prefix*` contains every pattern that starts with prefix.
+  const star = outer.indexOf('*');
+  return star === outer.length - 1 && inner.startsWith(outer.slice(0, star));
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -268,11 +323,13 @@ interface Group {
 const MAX_SCOPED_GROUPS = 10;
 
 /** Compiles rules to a minimal, deterministic policy document. Throws CompileError. */
-export function compilePolicy(input: CompileInput): PolicyJson {
-  const ipKey = input.privateEndpoint ? 'aws:VpcSourceIp' : 'aws:SourceIp';
-  const limit = input.maxDenyUnlessStatements ?? 64;
-  const rel = (s: ScopeData) => scopePatterns(s, input.stages);
+interface CompiledPart {
+  readonly denyStmts: Array<{ resources: string[]; cond: Conj }>;
+  readonly unless: Array<{ notResources: string[]; cond: Conj }>;
+  readonly allowResources: string[];
+}
 
+function compilePart(input: PolicyPart, rel: (s: ScopeData) => string[], limit: number): CompiledPart {
   // Group allow rules by scope.
   const byKey = new Map<string, Group>();
   for (const r of input.allow) {
@@ -334,6 +391,14 @@ export function compilePolicy(input: CompileInput): PolicyJson {
   // 3. Allow on the allow scopes (explicit for anonymous and cross-account callers).
   const allowResources = groups.flatMap((g) => rel(g.scope));
 
+  return { denyStmts, unless, allowResources };
+}
+
+export function compilePolicy(input: CompileInput): PolicyJson {
+  const ipKey = input.privateEndpoint ? 'aws:VpcSourceIp' : 'aws:SourceIp';
+  const limit = input.maxDenyUnlessStatements ?? 64;
+  const rel = (s: ScopeData) => scopePatterns(s, input.stages);
+  const compiled = input.parts.map((part) => compilePart(part, rel, limit));
   // Render, merging statements with the same effect, principal and condition.
   const statements: StatementJson[] = [];
   const merged = new Map<string, { stmt: StatementJson; res: Set<string>; field: 'Resource' | 'NotResource' }>();
@@ -355,13 +420,18 @@ export function compilePolicy(input: CompileInput): PolicyJson {
     merged.set(mkey, entry);
     statements.push(stmt);
   };
-  for (const d of denyStmts) emit('Deny', 'Resource', d.resources, renderConj(d.cond, false, ipKey));
-  for (const u of unless) {
-    const cond = renderConj(u.cond, true, ipKey);
-    if (u.notResources.length === 0) emit('Deny', 'Resource', ['*'], cond);
-    else emit('Deny', 'NotResource', u.notResources, cond);
+  for (const c of compiled) {
+    for (const d of c.denyStmts) emit('Deny', 'Resource', d.resources, renderConj(d.cond, false, ipKey));
   }
-  if (allowResources.length > 0) emit('Allow', 'Resource', allowResources);
+  for (const c of compiled) {
+    for (const u of c.unless) {
+      const cond = renderConj(u.cond, true, ipKey);
+      if (u.notResources.length === 0) emit('Deny', 'Resource', ['*'], cond);
+      else emit('Deny', 'NotResource', u.notResources, cond);
+    }
+  }
+  // One part's Allow suffices (every admitted request is in it); the others' are merged in harmlessly.
+  for (const c of compiled) if (c.allowResources.length > 0) emit('Allow', 'Resource', c.allowResources);
 
   for (const { stmt, res, field } of merged.values()) {
     const prefix = field === 'Resource' ? SHORTHAND : input.arnPrefix;
