@@ -18,7 +18,9 @@ for (const stack of assembly.stacks) {
   const counts = new Map<string, number>();
   for (const r of Object.values(resources)) counts.set(r.Type, (counts.get(r.Type) ?? 0) + 1);
   const apigw = [...counts].filter(([t]) => t.startsWith('AWS::ApiGateway::')).sort();
-  console.log(`\n${stack.stackName}: ${apigw.map(([t, n]) => `${n} ${t.replace('AWS::ApiGateway::', '')}`).join(', ')}`);
+  console.log(
+    `\n${stack.stackName}: ${apigw.map(([t, n]) => `${n} ${t.replace('AWS::ApiGateway::', '')}`).join(', ')}`,
+  );
 }
 
 function show(title: string, stack: Stack, requests: Array<[string, SimulatedRequest]>) {
@@ -26,7 +28,9 @@ function show(title: string, stack: Stack, requests: Array<[string, SimulatedReq
   console.log(`\n${title}`);
   for (const [label, request] of requests) {
     const r = sim.invoke(request);
-    console.log(`  ${request.method} ${request.path} ${label.padEnd(40)} → ${r.statusCode} ${r.decidedBy} (${r.message})`);
+    console.log(
+      `  ${request.method} ${request.path} ${label.padEnd(40)} → ${r.statusCode} ${r.decidedBy} (${r.message})`,
+    );
   }
 }
 
@@ -34,8 +38,14 @@ const find = <T>(type: new (...a: any[]) => T) => app.node.children.find((c) => 
 
 const priv = find(PrivateApiStack);
 show('PrivateApi (only through its VPC endpoint, from 10.0.0.0/16)', priv, [
-  ['through the endpoint, from 10.0.1.5', { method: 'GET', path: '/items', vpcEndpointId: priv.endpoint.vpcEndpointId, sourceIp: '10.0.1.5' }],
-  ['through another endpoint', { method: 'GET', path: '/items', vpcEndpointId: 'vpce-0b0b0b0b0b0b0b0b0', sourceIp: '10.0.1.5' }],
+  [
+    'through the endpoint, from 10.0.1.5',
+    { method: 'GET', path: '/items', vpcEndpointId: priv.endpoint.vpcEndpointId, sourceIp: '10.0.1.5' },
+  ],
+  [
+    'through another endpoint',
+    { method: 'GET', path: '/items', vpcEndpointId: 'vpce-0b0b0b0b0b0b0b0b0', sourceIp: '10.0.1.5' },
+  ],
   ['from the internet', { method: 'GET', path: '/items', sourceIp: '203.0.113.9' }],
 ]);
 
@@ -56,7 +66,9 @@ for (const [label, request] of [
   ["with alice's free key", { method: 'GET', path: '/items', apiKeyRef: keyRef('alice'), at: 0 }],
 ] as Array<[string, SimulatedRequest]>) {
   const r = sim.invoke(request);
-  console.log(`  ${request.method} ${request.path} ${label.padEnd(40)} → ${r.statusCode} ${r.decidedBy} (${r.message})`);
+  console.log(
+    `  ${request.method} ${request.path} ${label.padEnd(40)} → ${r.statusCode} ${r.decidedBy} (${r.message})`,
+  );
 }
 const burst = sim.invokeRepeatedly({ method: 'GET', path: '/items', apiKeyRef: keyRef('alice'), at: 0 }, 20, 0);
 console.log(`  GET /items ×20 at once, alice's free key             → ${JSON.stringify(burst.counts)}`);

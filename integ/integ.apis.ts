@@ -65,12 +65,10 @@ premium.waitForAssertions({ totalTimeout: Duration.minutes(3), interval: Duratio
 const unsigned = call(cross.urlForPath('/orders')).expect(
   ExpectedResult.objectLike({ status: 403, body: { message: 'Missing Authentication Token' } }),
 );
-const privateApi = integ.assertions
-  .awsApiCall('APIGateway', 'getRestApi', { restApiId: priv.restApiId })
-  .expect(
-    ExpectedResult.objectLike({
-      endpointConfiguration: { types: ['PRIVATE'] },
-      policy: Match.stringLikeRegexp('aws:SourceVpce'),
-    }),
-  );
+const privateApi = integ.assertions.awsApiCall('APIGateway', 'getRestApi', { restApiId: priv.restApiId }).expect(
+  ExpectedResult.objectLike({
+    endpointConfiguration: { types: ['PRIVATE'] },
+    policy: Match.stringLikeRegexp('aws:SourceVpce'),
+  }),
+);
 noKey.next(premium).next(unsigned).next(privateApi);

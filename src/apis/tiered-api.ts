@@ -7,11 +7,6 @@ import { acknowledgeNagRule } from '../private/nag';
 import { AddKeyOptions, ImportKeyOptions, TierProps, UsageTiers } from '../usage';
 import { applySecureDefaultsAfterConstruction, withSecureDefaults } from './defaults';
 
-/** Stage-wide throttle a TieredApi sets when its props set none: a tenth of the default account limit. */
-export const TIERED_API_DEFAULT_STAGE_RATE_LIMIT = 1000;
-/** Stage-wide burst a TieredApi sets when its props set none. */
-export const TIERED_API_DEFAULT_STAGE_BURST_LIMIT = 2000;
-
 /** Properties of a {@link TieredApi}. */
 export interface TieredApiProps extends apigw.RestApiProps {
   /**
@@ -47,6 +42,11 @@ export interface TieredApiProps extends apigw.RestApiProps {
  * api.addKey('acme', { tier: 'premium' });
  */
 export class TieredApi extends apigw.RestApi {
+  /** Stage-wide rate limit (requests/s) a TieredApi sets when `deployOptions` sets none: a tenth of the default account limit. */
+  public static readonly DEFAULT_STAGE_RATE_LIMIT = 1000;
+  /** Stage-wide burst limit a TieredApi sets when `deployOptions` sets none. */
+  public static readonly DEFAULT_STAGE_BURST_LIMIT = 2000;
+
   /** The tiers: one usage plan per tier, keys and stage bindings. */
   public readonly tiers: UsageTiers;
 
@@ -63,7 +63,7 @@ export class TieredApi extends apigw.RestApi {
         ...props,
         defaultMethodOptions: { apiKeyRequired: true, ...props.defaultMethodOptions },
       },
-      { stageRateLimit: TIERED_API_DEFAULT_STAGE_RATE_LIMIT, stageBurstLimit: TIERED_API_DEFAULT_STAGE_BURST_LIMIT },
+      { stageRateLimit: TieredApi.DEFAULT_STAGE_RATE_LIMIT, stageBurstLimit: TieredApi.DEFAULT_STAGE_BURST_LIMIT },
     );
     super(scope, id, withDefaults);
     applySecureDefaultsAfterConstruction(this, withDefaults);

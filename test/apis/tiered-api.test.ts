@@ -76,8 +76,8 @@ describe('TieredApi', () => {
           HttpMethod: '*',
           ResourcePath: '/*',
           LoggingLevel: 'ERROR',
-          ThrottlingRateLimit: TIERED_API_DEFAULT_STAGE_RATE_LIMIT,
-          ThrottlingBurstLimit: TIERED_API_DEFAULT_STAGE_BURST_LIMIT,
+          ThrottlingRateLimit: TieredApi.DEFAULT_STAGE_RATE_LIMIT,
+          ThrottlingBurstLimit: TieredApi.DEFAULT_STAGE_BURST_LIMIT,
         }),
       ],
     });

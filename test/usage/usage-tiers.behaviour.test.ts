@@ -12,7 +12,11 @@ function setup() {
     stages: [api.deploymentStage],
     tiers: [
       { name: 'free', throttle: { rateLimit: 5, burstLimit: 10 }, quota: { limit: 20, period: apigw.Period.DAY } },
-      { name: 'premium', throttle: { rateLimit: 500, burstLimit: 1000 }, quota: { limit: 1_000_000, period: apigw.Period.MONTH } },
+      {
+        name: 'premium',
+        throttle: { rateLimit: 500, burstLimit: 1000 },
+        quota: { limit: 1_000_000, period: apigw.Period.MONTH },
+      },
     ],
   });
   tiers.addKey('alice', { tier: 'free', value: 'alicealicealicealice01' });
