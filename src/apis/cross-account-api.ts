@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { AccessPolicy, Source } from '../access';
 import { applySecureDefaultsAfterConstruction, withSecureDefaults } from './defaults';
-import { propError, propMessage } from '../private/errors';
+import { describeNewConstruct, propError, propMessage } from '../private/errors';
 
 /** Properties of a {@link CrossAccountApi}. */
 export interface CrossAccountApiProps extends apigw.RestApiProps {
@@ -75,7 +75,7 @@ export class CrossAccountApi extends apigw.RestApi {
   public readonly accessPolicy: AccessPolicy;
 
   constructor(scope: Construct, id: string, props: CrossAccountApiProps) {
-    const label = `CrossAccountApi '${scope.node.path ? scope.node.path + '/' : ''}${id}'`;
+    const label = describeNewConstruct('CrossAccountApi', scope, id);
     if (!props || !props.allow || props.allow.length === 0) {
       throw propError(label, {
         prop: 'allow',

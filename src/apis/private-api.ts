@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { AccessPolicy, Source } from '../access';
 import { applySecureDefaultsAfterConstruction, withSecureDefaults } from './defaults';
 import { privateApiOpenings } from './private-api-check';
-import { propError } from '../private/errors';
+import { describeNewConstruct, propError } from '../private/errors';
 import { acknowledgeNagRule } from '../private/nag';
 
 /** Properties of a {@link PrivateApi}. Give at least one of `vpcEndpoints`, `vpcEndpointIds`, `vpcs`, `vpcIds`. */
@@ -72,7 +72,7 @@ export class PrivateApi extends apigw.RestApi {
   public readonly accessPolicy: AccessPolicy;
 
   constructor(scope: Construct, id: string, props: PrivateApiProps) {
-    const label = `PrivateApi '${scope.node.path ? scope.node.path + '/' : ''}${id}'`;
+    const label = describeNewConstruct('PrivateApi', scope, id);
     const p = props ?? {};
     const lists: Array<[string, readonly unknown[] | undefined]> = [
       ['vpcEndpoints', p.vpcEndpoints],

@@ -2,7 +2,7 @@ import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { AccessPolicy } from '../access';
-import { propError, propMessage } from '../private/errors';
+import { describeNewConstruct, propError, propMessage } from '../private/errors';
 import { acknowledgeNagRule } from '../private/nag';
 import { AddKeyOptions, ImportKeyOptions, TierProps, UsageTiers } from '../usage';
 import { applySecureDefaultsAfterConstruction, withSecureDefaults } from './defaults';
@@ -52,7 +52,7 @@ export class TieredApi extends apigw.RestApi {
 
   constructor(scope: Construct, id: string, props: TieredApiProps = {}) {
     if (props.deploy === false) {
-      throw propError(`TieredApi '${scope.node.path ? scope.node.path + '/' : ''}${id}'`, {
+      throw propError(describeNewConstruct('TieredApi', scope, id), {
         prop: 'deploy',
         value: false,
         expected: 'true (or unset): usage plans bind to a deployed stage',
