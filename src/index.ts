@@ -3,3 +3,4 @@ export * from './access';
 export * from './usage';
 export * from './apis';
 export * from './simulate';
+export * from './validation';

@@ -1,2 +1,4 @@
 // Public names of src/apis/ (re-exported by src/index.ts).
-export {};
+export * from './private-api';
+export * from './cross-account-api';
+export * from './tiered-api';

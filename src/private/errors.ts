@@ -46,6 +46,14 @@ function constructTypeName(scope: IConstruct): string {
   return ctor?.name || 'Construct';
 }
 
+/**
+ * The scope label of a construct that is not constructed yet (checks that must run before `super()`):
+ * `PrivateApi 'App/Stack/Internal'`, the same as {@link describeScope} gives once it exists.
+ */
+export function describeNewConstruct(kind: string, scope: IConstruct, id: string): string {
+  return `${kind} '${scope.node.path ? `${scope.node.path}/` : ''}${id}'`;
+}
+
 /** Renders a received value compactly for an error message. */
 export function renderValue(value: unknown): string {
   if (value === undefined) return 'undefined';

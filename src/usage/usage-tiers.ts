@@ -89,6 +89,7 @@ export class UsageTiers extends Construct {
   private readonly boundStages: apigw.IStage[] = [];
   /** Grantees of `grantKeyManagement()` for every tier: tiers added later are granted to them too. */
   private readonly allTierGrantees: iam.IGrantable[] = [];
+  private keyManagementGranted = false;
 
   constructor(scope: Construct, id: string, props: UsageTiersProps = {}) {
     super(scope, id);
@@ -103,6 +104,21 @@ export class UsageTiers extends Construct {
    */
   public get tierNames(): string[] {
     return [...this.tiers.keys()];
+  }
+
+  /**
+   * The ids of the keys added with `addKey()` or `importKey()`, in the order they were added.
+   */
+  public get keyIds(): string[] {
+    return [...this.keys.keys()];
+  }
+
+  /**
+   * Whether keys can reach the tiers other than through `addKey()` / `importKey()`: true once
+   * `grantKeyManagement()` has been called (keys are then created at run time).
+   */
+  public get vendsKeysAtRunTime(): boolean {
+    return this.keyManagementGranted;
   }
 
   /**
@@ -286,6 +302,7 @@ export class UsageTiers extends Construct {
    * @default - every tier
    */
   public grantKeyManagement(grantee: iam.IGrantable, tier?: string): iam.Grant {
+    this.keyManagementGranted = true;
     if (tier === undefined) this.allTierGrantees.push(grantee);
     const plans = tier !== undefined ? [this.tier('tier', tier).plan] : [...this.tiers.values()].map((t) => t.plan);
     return this.grantPlans(grantee, plans, true);

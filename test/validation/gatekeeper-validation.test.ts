@@ -1,0 +1,110 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, PolicyValidationPluginReportBeta1, Stack } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { GatekeeperValidation, PrivateApi, TieredApi } from '../../src';
+
+/** Synthesizes an app with the plugin and returns its report (and whether CDK marked the run failed). */
+function validate(build: (stack: Stack) => void, plugin = new GatekeeperValidation()) {
+  let report: PolicyValidationPluginReportBeta1 | undefined;
+  const original = plugin.validate.bind(plugin);
+  plugin.validate = (ctx) => (report = original(ctx));
+  const app = new App({ policyValidationBeta1: [plugin], outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'gk-')) });
+  build(new Stack(app, 'Stack'));
+  const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  const before = process.exitCode;
+  try {
+    app.synth();
+    return { report: report!, failed: process.exitCode === 1 };
+  } finally {
+    process.exitCode = before;
+    errors.mockRestore();
+  }
+}
+const rules = (r: PolicyValidationPluginReportBeta1) => r.violations.map((v) => v.ruleName);
+
+describe('GatekeeperValidation', () => {
+  test('fails synthesis of a hand-written private API without a resource policy', () => {
+    // GIVEN / WHEN
+    const { report, failed } = validate((stack) => {
+      const api = new apigw.RestApi(stack, 'Api', { endpointTypes: [apigw.EndpointType.PRIVATE] });
+      api.root.addMethod('GET', new apigw.MockIntegration());
+    });
+
+    // THEN
+    expect(failed).toBe(true);
+    expect(report.success).toBe(false);
+    expect(rules(report)).toContain('private-api-without-policy');
+    expect(report.violations[0].violatingResources[0].templatePath).toMatch(/Stack\.template\.json$/);
+  });
+
+  test('fails synthesis of a hand-written private API that any VPC endpoint could call', () => {
+    // GIVEN / WHEN
+    const { report, failed } = validate((stack) => {
+      const api = new apigw.RestApi(stack, 'Api', { endpointTypes: [apigw.EndpointType.PRIVATE] });
+      api.addToResourcePolicy(
+        new iam.PolicyStatement({
+          principals: [new iam.AnyPrincipal()],
+          actions: ['execute-api:Invoke'],
+          resources: ['execute-api:/*'],
+        }),
+      );
+      api.root.addMethod('GET', new apigw.MockIntegration());
+    });
+
+    // THEN
+    expect(failed).toBe(true);
+    expect(rules(report)).toContain('open-private-api');
+  });
+
+  test("passes this library's PrivateApi and reports a key-required method in no plan as a warning", () => {
+    // GIVEN / WHEN
+    const { report, failed } = validate((stack) => {
+      const endpoint = ec2.InterfaceVpcEndpoint.fromInterfaceVpcEndpointAttributes(stack, 'E', {
+        vpcEndpointId: 'vpce-0a0a0a0a0a0a0a0a0',
+        port: 443,
+      });
+      new PrivateApi(stack, 'Private', { vpcEndpoints: [endpoint] }).root.addMethod('GET', new apigw.MockIntegration());
+      const plain = new apigw.RestApi(stack, 'Plain', { defaultMethodOptions: { apiKeyRequired: true } });
+      plain.root.addMethod('GET', new apigw.MockIntegration());
+    });
+
+    // THEN
+    expect(failed).toBe(false);
+    expect(report.success).toBe(true);
+    expect(rules(report)).toContain('key-required-without-plan');
+    expect(rules(report)).not.toContain('open-private-api');
+    expect(rules(report)).not.toContain('private-api-without-policy');
+  });
+
+  test('a TieredApi with keys raises no finding of severity warning or worse', () => {
+    const { report } = validate((stack) => {
+      const api = new TieredApi(stack, 'Tiered', {
+        tiers: [{ name: 'free', throttle: { rateLimit: 1, burstLimit: 2 } }],
+      });
+      api.root.addMethod('GET', new apigw.MockIntegration());
+      api.addKey('k', { tier: 'free' });
+    });
+    expect(report.violations).toEqual([]);
+  });
+
+  test("minimumSeverity 'error' reports errors only", () => {
+    const { report } = validate(
+      (stack) => {
+        const plain = new apigw.RestApi(stack, 'Plain', { defaultMethodOptions: { apiKeyRequired: true } });
+        plain.root.addMethod('GET', new apigw.MockIntegration());
+      },
+      new GatekeeperValidation({ minimumSeverity: 'error' }),
+    );
+    expect(report.violations).toEqual([]);
+  });
+
+  test('fails when minimumSeverity is unknown', () => {
+    expect(() => new GatekeeperValidation({ minimumSeverity: 'fatal' })).toThrow(
+      /'minimumSeverity' is invalid: got "fatal"; expected 'error', 'warning' or 'info'/,
+    );
+  });
+});
