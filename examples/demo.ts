@@ -70,7 +70,10 @@ for (const [label, request] of [
     `  ${request.method} ${request.path} ${label.padEnd(40)} → ${r.statusCode} ${r.decidedBy} (${r.message})`,
   );
 }
-const burst = sim.invokeRepeatedly({ method: 'GET', path: '/items', apiKeyRef: keyRef('alice'), at: 0 }, 20, 0);
-console.log(`  GET /items ×20 at once, alice's free key             → ${JSON.stringify(burst.counts)}`);
-const premium = sim.invokeRepeatedly({ method: 'GET', path: '/items', apiKeyRef: keyRef('acme'), at: 0 }, 20, 0);
-console.log(`  GET /items ×20 at once, acme's premium key           → ${JSON.stringify(premium.counts)}`);
+for (const [label, key] of [
+  ["×20 at once, alice's free key", 'alice'],
+  ["×20 at once, acme's premium key", 'acme'],
+]) {
+  const summary = sim.invokeRepeatedly({ method: 'GET', path: '/items', apiKeyRef: keyRef(key), at: 0 }, 20, 0);
+  console.log(`  GET /items ${label.padEnd(40)} → ${JSON.stringify(summary.counts)}`);
+}

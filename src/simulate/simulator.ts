@@ -393,4 +393,3 @@ export class RequestSimulator {
   }
 }
 
-export { SimulationInputError };
