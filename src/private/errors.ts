@@ -40,9 +40,16 @@ export function describeScope(scope: ErrorScope): string {
  * decorated classes are named `RestApi2` at run time), else the JavaScript class name.
  */
 function constructTypeName(scope: IConstruct): string {
-  const ctor = (scope as { constructor?: { name?: string } }).constructor as any;
-  const fqn: string | undefined = ctor?.[Symbol.for('jsii.rtti')]?.fqn;
-  if (fqn) return fqn.split('.').pop()!;
+  const rtti = Symbol.for('jsii.rtti');
+  const ctor = (scope as { constructor?: unknown }).constructor as any;
+  const base = (name: string) => name.replace(/\d+$/, '');
+  // Walk up through classes of the same name (decorator wrappers such as RestApi2) to the one that carries
+  // its own jsii type info; a subclass of another name (a user's class) keeps its own name.
+  for (let c = ctor; c && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
+    if (Object.prototype.hasOwnProperty.call(c, rtti) && c[rtti]?.fqn) return String(c[rtti].fqn).split('.').pop()!;
+    const parent = Object.getPrototypeOf(c);
+    if (!parent?.name || base(parent.name) !== base(c.name)) break;
+  }
   return ctor?.name || 'Construct';
 }
 
