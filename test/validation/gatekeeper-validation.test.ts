@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, PolicyValidationPluginReportBeta1, Stack } from 'aws-cdk-lib';
+import { App, PolicyValidationPluginReportBeta1, Stack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -12,7 +12,9 @@ function validate(build: (stack: Stack) => void, plugin = new GatekeeperValidati
   let report: PolicyValidationPluginReportBeta1 | undefined;
   const original = plugin.validate.bind(plugin);
   plugin.validate = (ctx) => (report = original(ctx));
-  const app = new App({ policyValidationBeta1: [plugin], outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'gk-')) });
+  const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'gk-')) });
+  // aws-cdk-lib >= 2.2xx: Validations.of(app).addPlugins(); older: new App({ policyValidationBeta1: [plugin] }).
+  Validations.of(app).addPlugins(plugin);
   build(new Stack(app, 'Stack'));
   const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
   const before = process.exitCode;
