@@ -106,11 +106,12 @@ export function synthTimeMs(build: (stack: Stack) => void): number {
 }
 
 /**
- * Heap growth in MB while building and synthesizing a stack, sampled at the end with the app still live
- * (the peak the synthesized tree needs). Needs `--expose-gc` for a stable baseline; without it the number
- * is noisier but still comparable within one run.
+ * Heap growth in MB while building and synthesizing a stack, sampled at the end with the app still live.
+ * By default sampled without a collection (the peak the synthesized tree needs, but noisy: it also holds
+ * garbage the collector has not reached yet); with `afterGc` a full collection runs first, which leaves
+ * what the tree really keeps. Needs `--expose-gc` for a stable baseline (`npm run bench` sets it).
  */
-export function synthHeapMb(build: (stack: Stack) => void): number {
+export function synthHeapMb(build: (stack: Stack) => void, options: { afterGc?: boolean } = {}): number {
   const gc = (global as any).gc as (() => void) | undefined;
   gc?.();
   const before = process.memoryUsage().heapUsed;
@@ -118,9 +119,16 @@ export function synthHeapMb(build: (stack: Stack) => void): number {
   const stack = new Stack(app, 'Bench', { env: { account: '123456789012', region: 'us-east-1' } });
   build(stack);
   const assembly = app.synth();
+  if (options.afterGc) gc?.();
   const after = process.memoryUsage().heapUsed;
   void assembly;
+  void app;
   return Math.max(0, after - before) / (1024 * 1024);
+}
+
+/** Heap the synthesized app still holds after a full collection (see {@link synthHeapMb}). */
+export function retainedHeapMb(build: (stack: Stack) => void): number {
+  return synthHeapMb(build, { afterGc: true });
 }
 
 /** Bytes of the synthesized template as CloudFormation receives it (minified JSON). */

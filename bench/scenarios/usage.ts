@@ -7,10 +7,10 @@
  * that synthesis can be measured at all; a real app would split such keys across stacks or create them at
  * run time (`grantKeyManagement`).
  */
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import { UsageTiers } from '../../src/usage';
-import { Scenario, synthHeapMb, synthTimeMs, templateBytes } from '../harness';
+import { retainedHeapMb, Scenario, synthHeapMb, synthTimeMs, templateBytes } from '../harness';
 
 const TIERS = [
   { name: 'free', throttle: { rateLimit: 5, burstLimit: 10 }, quota: { limit: 1_000, period: apigw.Period.DAY } },
@@ -47,26 +47,6 @@ function baseline(n: number) {
     });
     for (let i = 0; i < n; i++) plans[i % 3].addApiKey(new apigw.ApiKey(stack, `key${i}`));
   };
-}
-
-/**
- * Heap still held after synthesis, measured after a full GC with the app and assembly live. The harness's
- * peak-heap metric samples without a GC, so it mostly measures when the collector last ran; this one shows
- * what the tree really keeps. Needs `--expose-gc` (else it falls back to an un-collected sample).
- */
-function retainedHeapMb(build: (stack: Stack) => void): number {
-  const gc = (global as any).gc as (() => void) | undefined;
-  gc?.();
-  const before = process.memoryUsage().heapUsed;
-  const app = new App();
-  const stack = new Stack(app, 'Bench', { env: { account: '123456789012', region: 'us-east-1' } });
-  build(stack);
-  const assembly = app.synth();
-  gc?.();
-  const after = process.memoryUsage().heapUsed;
-  void assembly;
-  void app;
-  return Math.max(0, after - before) / (1024 * 1024);
 }
 
 export const scenarios: Scenario[] = [10, 100, 400].flatMap((n): Scenario[] => {

@@ -405,6 +405,13 @@ export function decide(
     message: deniedMessage(user, arn, true),
     reasons: [...reasons, ...policyLine(evaluation!)],
   });
+  /** A refusal by the authorization step, with the reason that decided it. */
+  const refuse = (statusCode: number, message: string, why: string): Decision => ({
+    statusCode,
+    decidedBy: 'authorization',
+    message,
+    reasons: [...reasons, why],
+  });
 
   switch (method.authorizationType) {
     case 'NONE': {
@@ -430,12 +437,11 @@ export function decide(
     }
     case 'AWS_IAM': {
       if (!sigv4) {
-        return {
-          statusCode: 403,
-          decidedBy: 'authorization',
-          message: 'Missing Authentication Token',
-          reasons: [...reasons, 'AWS_IAM method called without a SigV4 signature (no caller)'],
-        };
+        return refuse(
+          403,
+          'Missing Authentication Token',
+          'AWS_IAM method called without a SigV4 signature (no caller)',
+        );
       }
       const idp = (sigv4.identityPolicy ?? 'allow').toLowerCase();
       const identity = idp === 'deny' ? 'deny' : idp === 'none' || idp === 'neither' ? 'neither' : 'allow';
@@ -448,12 +454,7 @@ export function decide(
       if (evaluation) reasons.push(...policyLine(evaluation));
       else reasons.push('no resource policy');
       if (identity === 'deny') {
-        return {
-          statusCode: 403,
-          decidedBy: 'authorization',
-          message: deniedMessage(user, arn, true),
-          reasons: [...reasons, "explicit Deny in the caller's IAM policy"],
-        };
+        return refuse(403, deniedMessage(user, arn, true), "explicit Deny in the caller's IAM policy");
       }
       if (pv === 'deny') {
         return { statusCode: 403, decidedBy: 'resource-policy', message: deniedMessage(user, arn, true), reasons };
@@ -476,12 +477,11 @@ export function decide(
           }
           break;
         }
-        return {
-          statusCode: 403,
-          decidedBy: 'authorization',
-          message: deniedMessage(user, arn, false),
-          reasons: [...reasons, 'same-account caller: neither IAM nor the resource policy allows (table A)'],
-        };
+        return refuse(
+          403,
+          deniedMessage(user, arn, false),
+          'same-account caller: neither IAM nor the resource policy allows (table A)',
+        );
       }
       // Table B
       if (identity === 'allow' && pv === 'allow') {
@@ -545,23 +545,13 @@ export function decide(
     case 'COGNITO_USER_POOLS': {
       const a = input.authorizer?.toLowerCase();
       if (a === undefined || a === '') {
-        return {
-          statusCode: 401,
-          decidedBy: 'authorization',
-          message: 'Unauthorized',
-          reasons: [...reasons, 'no Cognito token (identity source missing): 401'],
-        };
+        return refuse(401, 'Unauthorized', 'no Cognito token (identity source missing): 401');
       }
       if (a !== 'allow' && a !== 'deny') {
         throw new SimulationInputError(`'authorizer' must be 'allow' or 'deny', got '${input.authorizer}'`);
       }
       if (a === 'deny') {
-        return {
-          statusCode: 401,
-          decidedBy: 'authorization',
-          message: 'Unauthorized',
-          reasons: [...reasons, 'the Cognito token is not valid for this user pool: 401'],
-        };
+        return refuse(401, 'Unauthorized', 'the Cognito token is not valid for this user pool: 401');
       }
       if (!evaluation) {
         reasons.push('Cognito authenticated the caller; no resource policy');
