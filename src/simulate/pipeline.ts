@@ -405,6 +405,13 @@ export function decide(
     message: deniedMessage(user, arn, true),
     reasons: [...reasons, ...policyLine(evaluation!)],
   });
+  /** The resource policy is silent where this authorization type needs an explicit Allow. */
+  const implicitDeny = (why: string): Decision => ({
+    statusCode: 403,
+    decidedBy: 'resource-policy',
+    message: deniedMessage(user, arn, false),
+    reasons: [...reasons, ...policyLine(evaluation!), why],
+  });
   /** A refusal by the authorization step, with the reason that decided it. */
   const refuse = (statusCode: number, message: string, why: string): Decision => ({
     statusCode,
@@ -421,16 +428,7 @@ export function decide(
       }
       if (pv === 'deny') return explicitDeny('resource-policy');
       if (pv === 'neither') {
-        return {
-          statusCode: 403,
-          decidedBy: 'resource-policy',
-          message: deniedMessage(user, arn, false),
-          reasons: [
-            ...reasons,
-            ...policyLine(evaluation),
-            'authorization NONE needs an explicit Allow in the resource policy',
-          ],
-        };
+        return implicitDeny('authorization NONE needs an explicit Allow in the resource policy');
       }
       reasons.push(...policyLine(evaluation));
       break;
@@ -560,16 +558,9 @@ export function decide(
       if (pv === 'deny') return explicitDeny('resource-policy');
       if (pv === 'neither') {
         if (opts.cognitoRequiresExplicitAllow) {
-          return {
-            statusCode: 403,
-            decidedBy: 'resource-policy',
-            message: deniedMessage(user, arn, false),
-            reasons: [
-              ...reasons,
-              ...policyLine(evaluation),
-              'Cognito: an explicit Allow in the resource policy is required — AWS docs contradict each other here [U]; the conservative reading is used (option cognitoRequiresExplicitAllow)',
-            ],
-          };
+          return implicitDeny(
+            'Cognito: an explicit Allow in the resource policy is required — AWS docs contradict each other here [U]; the conservative reading is used (option cognitoRequiresExplicitAllow)',
+          );
         }
         reasons.push(
           ...policyLine(evaluation),
