@@ -142,13 +142,15 @@ project.addTask('bench', {
   receiveArgs: true,
 });
 
-// The README's test command (`npm test`): compile, docgen + API.md drift check, jest (snapshots never
-// updated), eslint, integ snapshot verification.
+// The README's test command (`npm test`): compile, docgen + API.md drift check, type check of the tests,
+// jest (snapshots never updated), eslint, integ snapshot verification.
 const test = project.testTask;
 test.reset();
 test.spawn(project.compileTask);
 test.spawn(project.tasks.tryFind('docgen')!);
 test.exec('node build-tools/check-drift.js API.md');
+// ts-jest runs with isolatedModules (no cross-file type check): type-check tests, integ, bench and examples here.
+test.exec('tsc --noEmit -p test/tsconfig.json');
 test.exec('jest --passWithNoTests --coverageProvider=v8 --ci --json --outputFile=test-reports/jest.json', {
   receiveArgs: true,
 });

@@ -3,12 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { unacknowledgedNagFindings } from './nag';
-import {
-  RequestSimulator,
-  TieredApi,
-  TIERED_API_DEFAULT_STAGE_BURST_LIMIT,
-  TIERED_API_DEFAULT_STAGE_RATE_LIMIT,
-} from '../../src';
+import { AccessPolicy, RequestSimulator, Source, TieredApi } from '../../src';
 
 const FREE = {
   name: 'free',
@@ -228,6 +223,34 @@ describe('TieredApi', () => {
       const throttled = s.invoke({ method: 'GET', path: '/items', apiKeyRef: free, at: 0 });
       expect([throttled.statusCode, throttled.decidedBy]).toEqual([429, 'throttle']);
       expect(s.invoke({ method: 'GET', path: '/items', apiKeyRef: premium, at: 0 }).statusCode).toBe(200);
+    });
+
+    test('an accessPolicy decides before the key: other sources get 403 from the resource policy', () => {
+      // GIVEN
+      const app = new App();
+      const stack = new Stack(app, 'Stack', { env: { account: '123456789012', region: 'us-east-1' } });
+      const api = new TieredApi(stack, 'Api', {
+        tiers: [FREE],
+        accessPolicy: new AccessPolicy({ allow: [Source.ipRanges(['198.51.100.0/24'])] }),
+      });
+      api.root.addResource('items').addMethod('GET', new apigw.MockIntegration());
+      api.addKey('alice', { tier: 'free', value: 'alicealicealicealice01' });
+      const s = RequestSimulator.fromStack(stack);
+
+      // WHEN
+      const inside = s.invoke({ method: 'GET', path: '/items', sourceIp: '198.51.100.7', apiKey: 'alicealicealicealice01' });
+      const outside = s.invoke({ method: 'GET', path: '/items', sourceIp: '203.0.113.7', apiKey: 'alicealicealicealice01' });
+
+      // THEN
+      expect(inside.statusCode).toBe(200);
+      expect([outside.statusCode, outside.decidedBy]).toEqual([403, 'resource-policy']);
+      Template.fromStack(stack).hasResourceProperties('AWS::ApiGateway::RestApi', {
+        Policy: Match.objectLike({
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { NotIpAddress: { 'aws:SourceIp': '198.51.100.0/24' } } }),
+          ]),
+        }),
+      });
     });
 
     test('a method that opts out needs no key', () => {
