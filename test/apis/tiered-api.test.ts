@@ -238,8 +238,18 @@ describe('TieredApi', () => {
       const s = RequestSimulator.fromStack(stack);
 
       // WHEN
-      const inside = s.invoke({ method: 'GET', path: '/items', sourceIp: '198.51.100.7', apiKey: 'alicealicealicealice01' });
-      const outside = s.invoke({ method: 'GET', path: '/items', sourceIp: '203.0.113.7', apiKey: 'alicealicealicealice01' });
+      const inside = s.invoke({
+        method: 'GET',
+        path: '/items',
+        sourceIp: '198.51.100.7',
+        apiKey: 'alicealicealicealice01',
+      });
+      const outside = s.invoke({
+        method: 'GET',
+        path: '/items',
+        sourceIp: '203.0.113.7',
+        apiKey: 'alicealicealicealice01',
+      });
 
       // THEN
       expect(inside.statusCode).toBe(200);
