@@ -70,6 +70,8 @@ function collect(
     out.cidrs.add(v);
   } else if (k === 'aws:principalorgid' && !v.includes('*')) {
     out.orgs.add(v);
+  } else if (k === 'aws:principalaccount' && /^\d{12}$/.test(v)) {
+    out.accounts.add(v);
   } else if (k === 'aws') {
     const m = /^(\d+)$/.exec(v) ?? /^arn:[^:]+:iam::(\d{12}):/.exec(v);
     if (m) out.accounts.add(m[1]);

@@ -148,6 +148,20 @@ describe('CrossAccountApi', () => {
     });
   });
 
+  test('explain shows the allowed account and organization admitted, others refused', () => {
+    // GIVEN / WHEN
+    const report = RequestSimulator.fromStack(setup().stack).explain();
+
+    // THEN
+    const header = report.split('\n').find((l) => l.startsWith('| method |'))!;
+    const row = report.split('\n').find((l) => l.startsWith('| GET | /orders |'))!;
+    const cell = (label: string) => row.split('|')[header.split('|').findIndex((h) => h.trim() === label)].trim();
+    expect(cell(`IAM ${PARTNER}`)).toBe('✅');
+    expect(cell(`IAM in org ${ORG}`)).toBe('✅');
+    expect(cell('IAM other account')).toBe('❌ 403');
+    expect(cell('internet')).toBe('❌ 403');
+  });
+
   test('fails when allow is empty', () => {
     const app = new App();
     const stack = new Stack(app, 'Stack');
