@@ -5,6 +5,7 @@
  */
 import { ApiModel, KeyModel, MethodModel, PlanModel, TemplateModel, ThrottleModel } from './model';
 import { PolicyEvaluation, PolicyPrincipal, PolicyRequest, evaluatePolicy } from './policy-eval';
+import type { SimulatedRequest } from './simulator';
 
 /** Bad simulator input (unknown API, stage, key reference…): the CLI exits 2 with its message. */
 export class SimulationInputError extends Error {
@@ -24,20 +25,9 @@ export interface PipelineCaller {
   readonly identityPolicy?: string;
 }
 
-export interface PipelineRequest {
-  readonly api?: string;
-  readonly stage?: string;
-  readonly method: string;
-  readonly path: string;
-  readonly sourceIp?: string;
-  readonly vpcEndpointId?: string;
-  readonly vpcId?: string;
+/** The public request, checked and with its caller and time settled (see `RequestSimulator.invoke`). */
+export interface PipelineRequest extends Omit<SimulatedRequest, 'caller' | 'at'> {
   readonly caller?: PipelineCaller;
-  readonly authorizer?: string;
-  readonly apiKey?: string;
-  readonly apiKeyRef?: string;
-  readonly userAgent?: string;
-  readonly referer?: string;
   /** ms since epoch */
   readonly at: number;
 }
@@ -360,29 +350,25 @@ export function decide(
   }
   const user = sigv4 ? (sigv4.arn ?? `arn:${model.partition}:iam::${sigv4.account}:root`) : 'anonymous';
 
+  /** A 403 from the resource-policy step without an explicit Deny, with the reasons that decided it. */
+  const refuseByPolicy = (why: string[]): Decision => ({
+    statusCode: 403,
+    decidedBy: 'resource-policy',
+    message: deniedMessage(user, arn, false),
+    reasons: [...reasons, ...why],
+  });
+
   // private API without a resource policy: cannot be deployed, every call fails
   if (isPrivate && !api.policy) {
-    return {
-      statusCode: 403,
-      decidedBy: 'resource-policy',
-      message: deniedMessage(user, arn, false),
-      reasons: [
-        ...reasons,
-        `PRIVATE API ${api.logicalId} has no resource policy: API Gateway refuses to deploy it and every call fails`,
-      ],
-    };
+    return refuseByPolicy([
+      `PRIVATE API ${api.logicalId} has no resource policy: API Gateway refuses to deploy it and every call fails`,
+    ]);
   }
   if (api.policy && api.policy.fatal.length > 0) {
-    return {
-      statusCode: 403,
-      decidedBy: 'resource-policy',
-      message: deniedMessage(user, arn, false),
-      reasons: [
-        ...reasons,
-        ...api.policy.fatal.map((f) => `resource policy invalid: ${f}`),
-        'an invalid resource policy is rejected by API Gateway (the deployment fails), so no request is admitted (conservative reading)',
-      ],
-    };
+    return refuseByPolicy([
+      ...api.policy.fatal.map((f) => `resource policy invalid: ${f}`),
+      'an invalid resource policy is rejected by API Gateway (the deployment fails), so no request is admitted (conservative reading)',
+    ]);
   }
 
   const env = { partition: model.partition, region: model.region, account: model.account, apiId: api.id };
@@ -406,12 +392,7 @@ export function decide(
     reasons: [...reasons, ...policyLine(evaluation!)],
   });
   /** The resource policy is silent where this authorization type needs an explicit Allow. */
-  const implicitDeny = (why: string): Decision => ({
-    statusCode: 403,
-    decidedBy: 'resource-policy',
-    message: deniedMessage(user, arn, false),
-    reasons: [...reasons, ...policyLine(evaluation!), why],
-  });
+  const implicitDeny = (why: string): Decision => refuseByPolicy([...policyLine(evaluation!), why]);
   /** A refusal by the authorization step, with the reason that decided it. */
   const refuse = (statusCode: number, message: string, why: string): Decision => ({
     statusCode,
