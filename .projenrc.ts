@@ -61,6 +61,13 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'fast-check@^4.3.0',
     // AGPL-3.0: an independent oracle for tests only, never shipped.
     '@cloud-copilot/iam-simulate@0.1.173',
+    // Lambda handlers shipped by the library use the AWS SDK v3 of the Lambda runtime (never bundled);
+    // their unit tests mock it.
+    'aws-sdk-client-mock@^4.1.0',
+    '@aws-sdk/client-api-gateway@^3.1142.0',
+    '@aws-sdk/client-s3@^3.1142.0',
+    '@aws-sdk/client-eventbridge@^3.1142.0',
+    '@aws-sdk/client-dynamodb@^3.1142.0',
   ],
   bin: { 'cdk-api-gatekeeper': 'lib/cli/main.js' },
 
@@ -76,7 +83,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
   tsconfigDev: {
     include: ['../integ/**/*.ts', '../bench/**/*.ts', '../examples/**/*.ts'],
-    compilerOptions: {},
+    // Tests import the plain-JavaScript Lambda handlers (src/**/*-handler/index.js) with their JSDoc types.
+    compilerOptions: { allowJs: true, checkJs: false },
   },
   gitignore: ['cdk.out/', 'integ/**/cdk.out/', 'bench/results.json', '.jsii-pacmak/', 'dist/', '*.tsbuildinfo'],
   npmIgnoreOptions: { ignorePatterns: ['/integ/', '/bench/', '/examples/', '/.ci/', '/cdk.out/'] },
@@ -97,6 +105,9 @@ project.deps.addDependency(`aws-cdk-lib@${CDK_DEV_VERSION}`, DependencyType.BUIL
 project.deps.addDependency('constructs@10.5.1', DependencyType.BUILD);
 // jsii would like the dev copy pinned to the peer floor; we test on the newer one on purpose.
 project.compileTask.reset('jsii --silence-warnings=reserved-word --silence-warnings=JSII6');
+// Lambda handlers are plain JavaScript beside their construct (`src/**/<name>-handler/`); jsii compiles only
+// TypeScript, so they are copied into lib/ with the same relative path.
+project.postCompileTask.prependExec('node build-tools/copy-handlers.js');
 
 // integ/, bench/ and examples/ are type-checked (and linted) like tests, each with its own tsconfig.
 for (const dir of ['integ', 'bench', 'examples']) {

@@ -32,6 +32,20 @@ export interface PolicyEnv {
   readonly apiId: string;
 }
 
+/**
+ * How a statement the evaluator cannot decide (an unresolved value, an unknown operator, no Resource) is
+ * read. `refuse` (the default) answers "is this request certainly admitted?": an uncertain Deny applies and
+ * an uncertain Allow does not. `admit` answers "could this request be admitted?" (e.g. "is this private API
+ * open to any endpoint?"): an uncertain Deny does not apply and an uncertain Allow does.
+ */
+export type UncertainReading = 'refuse' | 'admit';
+
+/** Options of {@link evaluatePolicy}. */
+export interface EvaluateOptions {
+  /** @default 'refuse' */
+  readonly uncertain?: UncertainReading;
+}
+
 export interface PolicyEvaluation {
   readonly verdict: PolicyVerdict;
   readonly reasons: string[];
@@ -460,9 +474,16 @@ function matchStatement(st: NormalizedStatement, req: PolicyRequest, env: Policy
 
 /**
  * Evaluates a normalised policy. An uncertain statement (unresolved value, unknown operator, no Resource)
- * is treated conservatively: an uncertain Deny applies, an uncertain Allow does not.
+ * is read as `options.uncertain` says: by default conservatively (an uncertain Deny applies, an uncertain
+ * Allow does not).
  */
-export function evaluatePolicy(policy: NormalizedPolicy, req: PolicyRequest, env?: PolicyEnv): PolicyEvaluation {
+export function evaluatePolicy(
+  policy: NormalizedPolicy,
+  req: PolicyRequest,
+  env?: PolicyEnv,
+  options: EvaluateOptions = {},
+): PolicyEvaluation {
+  const admit = options.uncertain === 'admit';
   const reasons: string[] = [];
   const denies: string[] = [];
   const allows: string[] = [];
@@ -470,11 +491,16 @@ export function evaluatePolicy(policy: NormalizedPolicy, req: PolicyRequest, env
   for (const st of policy.statements) {
     const m = matchStatement(st, req, env);
     if (m.result === 'unknown') {
-      if (st.effect === 'Deny') {
+      const applies = st.effect === 'Deny' ? !admit : admit;
+      const how = admit ? 'worst case' : 'conservative';
+      if (st.effect === 'Deny' && applies) {
         denies.push(st.label);
-        reasons.push(`explicit Deny in statement ${st.label} assumed to apply because ${m.why} (conservative)`);
+        reasons.push(`explicit Deny in statement ${st.label} assumed to apply because ${m.why} (${how})`);
+      } else if (st.effect === 'Allow' && applies) {
+        allows.push(st.label);
+        reasons.push(`Allow statement ${st.label} assumed to apply because ${m.why} (${how})`);
       } else {
-        misses.push(`Allow statement ${st.label} assumed not to apply because ${m.why} (conservative)`);
+        misses.push(`${st.effect} statement ${st.label} assumed not to apply because ${m.why} (${how})`);
       }
     } else if (m.result) {
       if (st.effect === 'Deny') {
