@@ -401,6 +401,8 @@ export function evalClause(
   const negatedOf = NEGATED[op];
   const base = negatedOf ?? op;
   if (!POSITIVE.has(base)) return 'unknown';
+  // A value that is not a CIDR in an IP condition (e.g. a reference whose value is not known here).
+  if (base === 'IpAddress' && pvs.some((v) => cidrOf(v) === undefined)) return 'unknown';
   const anyPv = (rv: string) => pvs.some((pv) => compare(base, rv, pv));
   const holds = (rv: string) => (negatedOf ? !anyPv(rv) : anyPv(rv));
   if (!present) {

@@ -95,7 +95,7 @@ describe('conditions', () => {
     'aws:SourceVpce': ['vpce-1'],
     'aws:PrincipalOrgPaths': ['o-1/r-1/ou-1/', 'o-1/r-1/ou-2/'],
   };
-  test.each<[string, string, any, boolean]>([
+  test.each<[string, string, any, boolean | 'unknown']>([
     ['StringEquals', 'aws:SourceVpce', 'vpce-1', true],
     ['StringEquals', 'aws:sourcevpce', ['vpce-2', 'vpce-1'], true],
     ['StringNotEquals', 'aws:SourceVpce', 'vpce-1', false],
@@ -112,7 +112,7 @@ describe('conditions', () => {
     ['NotIpAddress', 'aws:SourceIp', ['10.0.0.0/8', '2001:db8::/32'], true],
     ['NotIpAddress', 'aws:SourceIp', '203.0.113.9', false],
     ['NotIpAddress', 'aws:VpcSourceIp', '10.0.0.0/8', true],
-    ['IpAddress', 'aws:SourceIp', 'not-a-cidr', false],
+    ['IpAddress', 'aws:SourceIp', 'not-a-cidr', 'unknown'], // not a CIDR (e.g. an unresolved reference): undecidable
     ['Null', 'aws:SourceVpc', 'true', true],
     ['Null', 'aws:SourceVpce', 'true', false],
     ['Null', 'aws:SourceVpce', 'false', true],
