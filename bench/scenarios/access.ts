@@ -12,7 +12,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AccessPolicy, Source } from '../../src';
-import { policySize, POLICY_SIZE_LIMIT } from '../../src/access/compile/compile';
+import { policySize, POLICY_SIZE_LIMIT } from '../../src/access/compile/size';
 import { Scenario, synthTimeMs } from '../harness';
 
 /** Deterministic pseudo-random numbers (LCG), so runs are comparable. */

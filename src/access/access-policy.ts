@@ -1,20 +1,14 @@
-import { Annotations, Stack, Token } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
-import {
-  CompileError,
-  compilePolicy,
-  PolicyJson,
-  policySize,
-  POLICY_SIZE_LIMIT,
-  scopeContains,
-} from './compile/compile';
-import { RuleData } from './compile/model';
+import { PolicyAttachment } from './attachment';
+import { CompileError, compilePolicy, PolicyJson, PolicyPart } from './compile/compile';
+import { scopeContains } from './compile/scopes';
 import { ApiScope } from './scope';
 import { Source } from './source';
 import { cidrContains, parseCidr } from '../private/cidr';
-import { propError, scopeError } from '../private/errors';
+import { describeScope, propError, scopeError } from '../private/errors';
 
 /** Props of {@link AccessPolicy}. */
 export interface AccessPolicyProps {
@@ -38,9 +32,9 @@ export interface AccessPolicyCompileOptions {
    */
   readonly privateEndpoint?: boolean;
   /**
-   * The API's stage names. Needed when a scope names methods or paths but not stages (the stages are then
-   * enumerated so that a `*` stage cannot match a crafted path).
-   * @default - none; such scopes are an error
+   * The API's stage names, where scopes that name methods or paths but no stages are enumerated (so that a
+   * `*` stage cannot match a crafted path).
+   * @default - none known: such allow rules admit on no stage, such deny rules use a wildcard stage
    */
   readonly stages?: string[];
 }
@@ -49,24 +43,22 @@ interface AllowEntry {
   readonly scope: ApiScope;
   /** AND of these (one unless narrowedBy). */
   readonly sources: ReadonlyArray<{ readonly source: Source; readonly label: string }>;
-  readonly scopeLabel: string;
 }
 
 interface DenyEntry {
   readonly scope: ApiScope;
   readonly source: Source;
   readonly label: string;
-  readonly scopeLabel: string;
 }
-
-const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS', 'ANY', '*'];
 
 /**
  * Typed "who may call" rules for an API Gateway REST API, compiled to a resource policy that admits a
  * request iff it matches at least one allow rule covering the request's stage, method and path, and no
- * deny rule — for anonymous, same-account IAM and cross-account IAM callers alike.
+ * deny rule — for anonymous, same-account IAM, cross-account IAM and AWS service callers alike.
  *
- * Not a construct: create it anywhere, apply it with `applyTo(api)` (or let a construct of this library do it).
+ * Not a construct: create it anywhere, apply it with `applyTo(api)` (or let a construct of this library do
+ * it). The policy is rendered at synthesis: rules added after `applyTo`, and stages added later, count.
+ * Several policies applied to one API are AND-ed.
  *
  * @example
  * const policy = new AccessPolicy({ allow: [Source.ipRanges(['203.0.113.0/24'])] });
@@ -76,23 +68,28 @@ const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS', 'AN
 export class AccessPolicy {
   private readonly allowRules: AllowEntry[] = [];
   private readonly denyRules: DenyEntry[] = [];
+  /** For a policy made by narrowedBy: the policies AND-ed (its own rules are deny rules only). */
+  private readonly operands: AccessPolicy[] = [];
+  private readonly appliedTo: apigw.RestApiBase[] = [];
   private allowOnCalls = 0;
   private denyOnCalls = 0;
-  private readonly emptyProps: string[] = [];
-  /** Policies AND-ed with this one's own rules (from narrowedBy). */
-  private readonly conjuncts: Array<{ allow: AllowEntry[]; deny: DenyEntry[] }> = [];
-  private narrowed = false;
 
   constructor(props: AccessPolicyProps = {}) {
+    if (props === null || typeof props !== 'object' || Array.isArray(props)) {
+      throw propError('AccessPolicy', {
+        prop: 'props',
+        value: props,
+        problem: 'is not an object',
+        expected: '{ allow?: Source[], deny?: Source[] }',
+      });
+    }
     const whole = ApiScope.api();
-    (props.allow ?? []).forEach((s, i) =>
-      this.allowRules.push({ scope: whole, sources: [{ source: s, label: `allow[${i}]` }], scopeLabel: 'allow' }),
+    sourcesArg('AccessPolicy', 'allow', props.allow, true).forEach((source, i) =>
+      this.allowRules.push({ scope: whole, sources: [{ source, label: `allow[${i}]` }] }),
     );
-    (props.deny ?? []).forEach((s, i) =>
-      this.denyRules.push({ scope: whole, source: s, label: `deny[${i}]`, scopeLabel: 'deny' }),
+    sourcesArg('AccessPolicy', 'deny', props.deny, true).forEach((source, i) =>
+      this.denyRules.push({ scope: whole, source, label: `deny[${i}]` }),
     );
-    if (props.allow !== undefined && props.allow.length === 0) this.emptyProps.push('allow');
-    if (props.deny !== undefined && props.deny.length === 0) this.emptyProps.push('deny');
   }
 
   /**
@@ -100,16 +97,20 @@ export class AccessPolicy {
    * @returns this policy, for chaining
    */
   public allowOn(scope: ApiScope, ...sources: Source[]): AccessPolicy {
-    if (this.narrowed) {
-      throw new Error(
-        'AccessPolicy.allowOn: a policy made by narrowedBy() takes no further allow rules (they would widen both sides); add them to the policies before narrowing',
-      );
+    const where = this.where('allowOn');
+    if (this.operands.length > 0) {
+      throw propError(where, {
+        prop: 'allowOn',
+        value: 'a policy made by narrowedBy()',
+        problem: 'takes no further allow rules (they would widen both sides)',
+        expected:
+          'allow rules added to the policies before narrowing them, or another AccessPolicy applied to the same API',
+      });
     }
+    scopeArg(where, scope);
     const n = this.allowOnCalls++;
-    const scopeLabel = `allowOn[${n}]`;
-    if (sources.length === 0) this.emptyProps.push(`${scopeLabel} sources`);
-    sources.forEach((s, i) =>
-      this.allowRules.push({ scope, sources: [{ source: s, label: `${scopeLabel}.sources[${i}]` }], scopeLabel }),
+    sourcesArg(where, 'sources', sources, false).forEach((source, i) =>
+      this.allowRules.push({ scope, sources: [{ source, label: `allowOn[${n}].sources[${i}]` }] }),
     );
     return this;
   }
@@ -119,60 +120,60 @@ export class AccessPolicy {
    * @returns this policy, for chaining
    */
   public denyOn(scope: ApiScope, ...sources: Source[]): AccessPolicy {
+    const where = this.where('denyOn');
+    scopeArg(where, scope);
     const n = this.denyOnCalls++;
-    const scopeLabel = `denyOn[${n}]`;
-    if (sources.length === 0) this.emptyProps.push(`${scopeLabel} sources`);
-    sources.forEach((s, i) =>
-      this.denyRules.push({ scope, source: s, label: `${scopeLabel}.sources[${i}]`, scopeLabel }),
+    sourcesArg(where, 'sources', sources, false).forEach((source, i) =>
+      this.denyRules.push({ scope, source, label: `denyOn[${n}].sources[${i}]` }),
     );
     return this;
   }
 
   /**
-   * A new policy that admits a request iff BOTH this policy and `other` admit it (AND semantics): every
-   * pair of allow rules becomes one rule on the intersection of their scopes requiring both sources; the
-   * deny rules of both apply. Used by constructs that add a caller's policy to their own restriction
-   * (e.g. "only these VPC endpoints, further narrowed by the user's policy").
+   * A new policy that admits a request iff BOTH this policy and `other` admit it (AND semantics). Both are
+   * kept by reference: rules added to either later still count. Deny rules may be added to the result;
+   * allow rules may not (add them to the operands).
    */
   public narrowedBy(other: AccessPolicy): AccessPolicy {
+    if (!(other instanceof AccessPolicy)) {
+      throw propError(this.where('narrowedBy'), {
+        prop: 'other',
+        value: other,
+        problem: 'is not an AccessPolicy',
+        expected: 'an AccessPolicy',
+      });
+    }
     const out = new AccessPolicy();
-    out.conjuncts.push(...this.allParts(), ...other.allParts());
-    out.emptyProps.push(...this.emptyProps, ...other.emptyProps);
-    out.narrowed = true;
+    out.operands.push(this, other);
     return out;
   }
 
   /**
-   * Checks every rule and compiles the policy to plain JSON (`execute-api:/…` shorthand resources).
-   * Errors name `scope`'s construct path.
+   * Compiles the policy to plain JSON (`execute-api:/…` shorthand resources) for the given endpoint type
+   * and stages. Errors name `scope`'s construct path. (`applyTo` compiles for the API it is applied to.)
    */
   public toJson(scope: IConstruct, options: AccessPolicyCompileOptions = {}): any {
-    this.validate(scope);
+    if (!scope || typeof scope !== 'object' || !('node' in scope)) {
+      throw propError(this.where('toJson'), {
+        prop: 'scope',
+        value: scope,
+        problem: 'is not a construct',
+        expected: 'a construct (its stack resolves tokens)',
+      });
+    }
     const stack = Stack.of(scope);
+    const stages = options?.stages;
     let json: PolicyJson;
     try {
       json = compilePolicy({
-        parts: this.allParts().map((part) => ({
-          allow: part.allow.map((r): RuleData => ({
-            scope: r.scope._data(),
-            sources: r.sources.map((x) => x.source._data()),
-          })),
-          deny: part.deny.map((d) => ({ scope: d.scope._data(), source: d.source._data() })),
-        })),
-        privateEndpoint: options.privateEndpoint ?? false,
-        stages: options.stages,
+        parts: this._partsFor(stack),
+        endpoint: options?.privateEndpoint ? 'private' : 'public',
+        stages: { names: stages ?? [], complete: stages !== undefined },
         arnPrefix: `arn:${stack.partition}:execute-api:${stack.region}:${stack.account}:??????????/`,
       });
     } catch (e) {
       if (e instanceof CompileError) throw scopeError(scope, `access policy: ${e.message}`);
       throw e;
-    }
-    this.warnShadowed(scope);
-    if (this.allParts().some((part) => part.allow.length === 0)) {
-      Annotations.of(scope).addWarningV2(
-        'cdk-api-gatekeeper:access-no-allow',
-        'The access policy has no allow rule, so it admits nobody (every request is denied). Add allow rules, e.g. Source.anyone() to admit everyone but the denied.',
-      );
     }
     return json;
   }
@@ -183,144 +184,143 @@ export class AccessPolicy {
   }
 
   /**
-   * Adds the compiled statements to the API's resource policy (alongside any statements added with
-   * `addToResourcePolicy`), makes the deployment's logical id depend on them, and checks the whole policy
-   * against the 8,192-character quota at synth. IP ranges compile to `aws:VpcSourceIp` when the API's
-   * endpoint configuration includes PRIVATE, else to `aws:SourceIp`.
+   * Applies the policy to an API: at synthesis its statements join the API's resource policy (after any
+   * statements added with `addToResourcePolicy`), compiled for the endpoint type and the stages the API
+   * then has (stages made in any way, in any stack of the app), and the whole policy is checked against
+   * the 8,192-character quota. IP ranges test `aws:VpcSourceIp` on PRIVATE APIs, `aws:SourceIp` on others,
+   * and both where the endpoint type is a token. Every Deployment of the API changes with the policy.
    *
    * Works with `RestApi`, `SpecRestApi` and `LambdaRestApi`; an imported API is refused (its policy is not
    * managed here).
    */
   public applyTo(api: apigw.IRestApi): void {
-    const cfn = api.node.defaultChild;
+    const cfn = api?.node?.defaultChild;
     if (!(api instanceof apigw.RestApiBase) || !(cfn instanceof apigw.CfnRestApi)) {
-      throw propError(api, {
+      throw propError(api instanceof apigw.RestApiBase ? api : this.where('applyTo'), {
         prop: 'api',
         value: api,
-        problem: 'is an imported API whose resource policy cannot be changed here',
+        problem:
+          api instanceof apigw.RestApiBase
+            ? 'is an imported API whose resource policy cannot be changed here'
+            : 'is not a REST API',
         expected:
           'a RestApi, SpecRestApi or LambdaRestApi defined in this app (set the policy of an imported API where it is defined)',
       });
     }
-    const endpoint = cfn.endpointConfiguration as apigw.CfnRestApi.EndpointConfigurationProperty | undefined;
-    const privateEndpoint = !!endpoint && !Token.isUnresolved(endpoint) && (endpoint.types ?? []).includes('PRIVATE');
-    const stages = stagesOf(api);
-    const json = this.toJson(api, { privateEndpoint, stages });
-    for (const s of json.Statement) {
-      const added = api.addToResourcePolicy(iam.PolicyStatement.fromJson(s));
-      if (!added.statementAdded) {
-        throw propError(api, {
-          prop: 'api',
-          value: api,
-          problem: 'did not accept resource policy statements',
-          expected: 'a RestApi, SpecRestApi or LambdaRestApi defined in this app',
-        });
-      }
+    PolicyAttachment.of(api, cfn).add(this);
+    if (!this.appliedTo.includes(api)) this.appliedTo.push(api);
+  }
+
+  /** @internal this policy's rules and those of the policies it narrows (AND-ed), as compiler data. */
+  public _partsFor(stack: Stack): PolicyPart[] {
+    if (this.operands.length === 0) {
+      return [
+        {
+          allow: this.allowRules.map((r) => ({
+            scope: r.scope._data(),
+            sources: r.sources.map((x) => x.source._data(stack)),
+          })),
+          deny: this.denyRules.map((d) => ({ scope: d.scope._data(), source: d.source._data(stack) })),
+        },
+      ];
     }
-    // RestApi already salts the Deployment id with the CfnRestApi properties (policy included); this makes
-    // it explicit and independent of that behaviour.
-    api.latestDeployment?.addToLogicalId({ accessPolicy: json });
-    api.node.addValidation({ validate: () => validateApi(api, cfn, stages) });
+    const parts = this.operands.flatMap((o) => o._partsFor(stack));
+    const ownDeny = this.denyRules.map((d) => ({ scope: d.scope._data(), source: d.source._data(stack) }));
+    return [{ allow: parts[0].allow, deny: [...parts[0].deny, ...ownDeny] }, ...parts.slice(1)];
   }
 
-  /** This policy's own rules and those of the policies it was narrowed by (AND-ed). */
-  private allParts(): Array<{ allow: AllowEntry[]; deny: DenyEntry[] }> {
-    const own = { allow: this.allowRules, deny: this.denyRules };
-    if (!this.narrowed) return [own, ...this.conjuncts];
-    // A narrowed policy's own rules are deny rules added after narrowing: they apply to every part.
-    return this.conjuncts.map((c, i) => (i === 0 ? { allow: c.allow, deny: [...c.deny, ...this.denyRules] } : c));
-  }
-
-  private validate(scope: IConstruct): void {
-    for (const p of this.emptyProps) {
-      throw propError(scope, { prop: p, value: [], problem: 'must not be empty', expected: 'at least one Source' });
-    }
-    for (const part of this.allParts()) {
-      for (const r of part.allow) {
-        validateScope(scope, r.scope, r.scopeLabel);
-        for (const { source, label } of r.sources) validateSource(scope, source, label);
-      }
-      for (const d of part.deny) {
-        validateScope(scope, d.scope, d.scopeLabel);
-        validateSource(scope, d.source, d.label);
-      }
-    }
-  }
-
-  private warnShadowed(scope: IConstruct): void {
-    const denies = this.allParts().flatMap((p) => p.deny);
-    for (const a of this.allParts().flatMap((p) => p.allow)) {
-      if (a.sources.length !== 1) continue;
-      const src = a.sources[0].source;
-      for (const d of denies) {
-        if (!scopeContains(d.scope._data(), a.scope._data())) continue;
-        if (covers(d.source, src)) {
-          Annotations.of(scope).addWarningV2(
-            'cdk-api-gatekeeper:access-allow-shadowed',
-            `${a.sources[0].label} ${src} is fully covered by ${d.label} ${d.source}: it admits nobody. Remove one of them.`,
-          );
-          break;
-        }
-      }
-    }
-  }
-}
-
-function validateSource(scope: IConstruct, source: Source, label: string): void {
-  if (!(source instanceof Source)) {
-    throw propError(scope, {
-      prop: label,
-      value: source,
-      problem: 'is not a Source',
-      expected: 'a Source from Source.ipRanges(), Source.accounts(), ...',
-    });
-  }
-  const problems = source._problems();
-  if (problems.length > 0) {
-    const p = problems[0];
-    throw propError(scope, {
-      prop: `${label} Source.${source._kind} ${p.arg}`,
-      value: p.value,
-      problem: p.problem,
-      expected: p.expected,
-    });
-  }
-}
-
-function validateScope(scope: IConstruct, s: ApiScope, label: string): void {
-  const p = s._props;
-  const check = (dim: 'stages' | 'methods' | 'paths', ok: (v: string) => boolean, expected: string) => {
-    const list = p[dim];
-    if (list === undefined) return;
-    if (list.length === 0) {
-      throw propError(scope, {
-        prop: `${label} ${s._factory} ${dim}`,
-        value: list,
-        problem: 'must not be empty',
-        expected: `at least one value (leave it out for all); ${expected}`,
+  /** @internal warnings about the rules: an allow fully covered by a deny, a part without allow rules. */
+  public _warnings(): Array<{ id: string; message: string }> {
+    const out: Array<{ id: string; message: string }> = [];
+    for (const w of this.shadowed()) out.push({ id: 'cdk-api-gatekeeper:access-allow-shadowed', message: w });
+    if (this.leaves().some((l) => l.allowRules.length === 0)) {
+      out.push({
+        id: 'cdk-api-gatekeeper:access-no-allow',
+        message:
+          'The access policy has no allow rule, so it admits nobody (every request is denied). Add allow rules, e.g. Source.anyone() to admit everyone but the denied.',
       });
     }
-    list.forEach((v, i) => {
-      if (Token.isUnresolved(v)) return;
-      if (typeof v !== 'string' || !ok(v)) {
-        throw propError(scope, {
-          prop: `${label} ${s._factory} ${dim}[${i}]`,
-          value: v,
-          problem: 'is invalid',
-          expected,
-        });
+    return out;
+  }
+
+  /** The policies whose allow rules count (this one, or the operands of a narrowed policy). */
+  private leaves(): AccessPolicy[] {
+    return this.operands.length === 0 ? [this] : this.operands.flatMap((o) => o.leaves());
+  }
+
+  private allDenies(): DenyEntry[] {
+    return [...this.denyRules, ...this.operands.flatMap((o) => o.allDenies())];
+  }
+
+  private shadowed(): string[] {
+    const out: string[] = [];
+    const denies = this.allDenies();
+    for (const a of this.leaves().flatMap((l) => l.allowRules)) {
+      const src = a.sources[0].source;
+      const d = denies.find((x) => scopeContains(x.scope._data(), a.scope._data()) && covers(x.source, src));
+      if (d) {
+        out.push(
+          `${a.sources[0].label} ${src} is fully covered by ${d.label} ${d.source}: it admits nobody. Remove one of them.`,
+        );
       }
-    });
-  };
-  check('stages', (v) => /^[A-Za-z0-9_-]{1,128}$/.test(v), 'a stage name of letters, digits, "-" and "_", e.g. prod');
-  check('methods', (v) => METHODS.includes(v.toUpperCase()), `one of ${METHODS.join(', ')}`);
-  check(
-    'paths',
-    (v) => /^\/[A-Za-z0-9._~!$&'()+,;=:@%*/-]*$/.test(v),
-    'a path starting with "/" (e.g. /items, /public/*, / for the root); `*` matches any characters including "/"; path parameters such as {id} are written as *',
-  );
+    }
+    return out;
+  }
+
+  /** Where a call is, for error messages: the API the policy is applied to, if any. */
+  private where(method: string): string {
+    const api = this.appliedTo[0];
+    return api ? `${describeScope(api)} AccessPolicy.${method}` : `AccessPolicy.${method}`;
+  }
 }
 
+/** A list of Sources given to `where` as `prop` (checked: a list, each a Source; empty allowed for props). */
+function sourcesArg(where: string, prop: string, list: unknown, optional: boolean): Source[] {
+  if (list === undefined && optional) return [];
+  if (Array.isArray(list) && list.length === 0 && optional) {
+    throw propError(where, {
+      prop,
+      value: list,
+      problem: 'must not be empty',
+      expected: 'at least one Source, or leave it unset',
+    });
+  }
+  if (!Array.isArray(list)) {
+    throw propError(where, {
+      prop,
+      value: list,
+      problem: 'is not a list',
+      expected: 'a list of Source, e.g. [Source.ipRanges([...])]',
+    });
+  }
+  if (list.length === 0 && !optional) {
+    throw propError(where, { prop, value: list, problem: 'must not be empty', expected: 'at least one Source' });
+  }
+  list.forEach((s, i) => {
+    if (!(s instanceof Source)) {
+      throw propError(where, {
+        prop: `${prop}[${i}]`,
+        value: s,
+        problem: 'is not a Source',
+        expected: 'a Source from Source.ipRanges(), Source.accounts(), Source.vpcEndpoints(), ...',
+      });
+    }
+  });
+  return list as Source[];
+}
+
+function scopeArg(where: string, scope: unknown): void {
+  if (!(scope instanceof ApiScope)) {
+    throw propError(where, {
+      prop: 'scope',
+      value: scope,
+      problem: 'is not an ApiScope',
+      expected: "an ApiScope such as ApiScope.paths(['/public/*']) or ApiScope.api()",
+    });
+  }
+}
+
+/** Whether the deny source refuses every caller the allow source admits (for the shadowing warning). */
 function covers(deny: Source, allow: Source): boolean {
   const d = deny._data();
   const a = allow._data();
@@ -336,70 +336,5 @@ function covers(deny: Source, allow: Source): boolean {
       return !!c && dc.some((x) => cidrContains(x!, c));
     });
   }
-  return aa[0].values.every((v) => !Token.isUnresolved(v) && da[0].values.includes(v));
-}
-
-/**
- * The names of the API's stages known now (deployment stage and Stage constructs of this API), read from
- * the CfnStage (`Stage.stageName` is a Ref to the stage, which would make the policy depend on it: a cycle).
- */
-function stagesOf(api: apigw.RestApiBase): string[] {
-  const names = new Set<string>();
-  const add = (stage: apigw.Stage) => {
-    const cfn = stage.node.defaultChild;
-    if (cfn instanceof apigw.CfnStage && cfn.stageName !== undefined) names.add(cfn.stageName);
-  };
-  if (api.deploymentStage instanceof apigw.Stage) add(api.deploymentStage);
-  for (const c of Stack.of(api).node.findAll()) {
-    if (c instanceof apigw.Stage && c.restApi === api) add(c);
-  }
-  return [...names].sort();
-}
-
-function validateApi(api: apigw.RestApiBase, cfn: apigw.CfnRestApi, stagesAtApply: string[]): string[] {
-  const errors: string[] = [];
-  const stack = Stack.of(api);
-  const resolved = stack.resolve(cfn.policy);
-  if (resolved) {
-    const size = policySize(flattenIntrinsics(resolved));
-    if (size > POLICY_SIZE_LIMIT) {
-      const statements = Array.isArray(resolved.Statement) ? resolved.Statement.length : 0;
-      errors.push(
-        `${scopeError(api, '').message}the resource policy is ${size} characters after shorthand expansion (${statements} statements), over the ${POLICY_SIZE_LIMIT}-character quota; merge IP addresses into CIDR ranges, use Source.vpcs() or Source.organization() instead of long endpoint or account lists, or give rules that share sources the same ApiScope`,
-      );
-    }
-  }
-  const now = stagesOf(api);
-  const missing = now.filter((s) => !stagesAtApply.includes(s));
-  if (missing.length > 0) {
-    errors.push(
-      `${scopeError(api, '').message}stages ${JSON.stringify(missing)} were added after the access policy was applied; their requests are denied by scoped rules. Call applyTo() after adding every stage`,
-    );
-  }
-  return errors;
-}
-
-/** Replaces intrinsics by their longest plausible text, for size counting. */
-function flattenIntrinsics(v: any): any {
-  if (Array.isArray(v)) return v.map(flattenIntrinsics);
-  if (v && typeof v === 'object') {
-    const keys = Object.keys(v);
-    if (keys.length === 1 && keys[0] === 'Fn::Join') {
-      const [sep, parts] = v['Fn::Join'];
-      return (parts as any[]).map((p) => String(flattenIntrinsics(p))).join(sep);
-    }
-    if (keys.length === 1 && keys[0] === 'Ref') {
-      const pseudo: Record<string, string> = {
-        'AWS::Partition': 'aws-iso-b',
-        'AWS::Region': 'ap-southeast-5',
-        'AWS::AccountId': '123456789012',
-      };
-      return pseudo[v.Ref] ?? 'x'.repeat(128);
-    }
-    if (keys.length === 1 && keys[0].startsWith('Fn::')) return 'x'.repeat(128);
-    const out: any = {};
-    for (const k of keys) out[k] = flattenIntrinsics(v[k]);
-    return out;
-  }
-  return v;
+  return aa[0].values.every((v) => da[0].values.includes(v));
 }

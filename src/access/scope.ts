@@ -1,4 +1,6 @@
+import { Token } from 'aws-cdk-lib';
 import { ScopeData } from './compile/model';
+import { propError } from '../private/errors';
 
 /** The parts of an API a scope covers; every dimension left out means "all". */
 export interface ApiScopeProps {
@@ -20,9 +22,56 @@ export interface ApiScopeProps {
   readonly paths?: string[];
 }
 
+const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS', 'ANY', '*'];
+
+type Dimension = 'stages' | 'methods' | 'paths';
+
+const FORMS: Record<Dimension, { readonly ok: (v: string) => boolean; readonly form: string }> = {
+  stages: {
+    ok: (v) => /^[A-Za-z0-9_-]{1,128}$/.test(v),
+    form: 'a stage name of letters, digits, "-" and "_", e.g. prod',
+  },
+  methods: { ok: (v) => METHODS.includes(v.toUpperCase()), form: `one of ${METHODS.join(', ')}` },
+  paths: {
+    ok: (v) => /^\/[A-Za-z0-9._~!$&'()+,;=:@%*/-]*$/.test(v),
+    form: 'a path starting with "/" (e.g. /items, /public/*, / for the root); `*` matches any characters including "/"; path parameters such as {id} are written as *',
+  },
+};
+
+/** Checks one dimension given to a factory: a non-empty list of accepted values (tokens allowed). */
+function checkDimension(factory: string, dim: Dimension, list: unknown, arg: string = dim): string[] {
+  const { ok, form } = FORMS[dim];
+  if (!Array.isArray(list)) {
+    throw propError(`ApiScope.${factory}`, {
+      prop: arg,
+      value: list,
+      problem: list === undefined ? 'is undefined (it would mean the whole API)' : 'is not a list',
+      expected: `a list of ${form}; use ApiScope.api() for the whole API`,
+    });
+  }
+  if (list.length === 0) {
+    throw propError(`ApiScope.${factory}`, {
+      prop: arg,
+      value: list,
+      problem: 'must not be empty',
+      expected: `at least one value: ${form}`,
+    });
+  }
+  list.forEach((v, i) => {
+    if (typeof v === 'string' && (Token.isUnresolved(v) || ok(v))) return;
+    throw propError(`ApiScope.${factory}`, {
+      prop: `${arg}[${i}]`,
+      value: v,
+      problem: typeof v === 'string' ? 'is invalid' : 'is not a string',
+      expected: form,
+    });
+  });
+  return [...list];
+}
+
 /**
  * Which requests a rule covers: stages × methods × paths of the API, compiled to `execute-api:/…`
- * resource patterns.
+ * resource patterns. Every factory checks its arguments at once: a missing list is an error, never "all".
  *
  * @example
  * ApiScope.methods(['GET'], '/public/*'); // GET on everything under /public/ in every stage
@@ -35,7 +84,7 @@ export class ApiScope {
 
   /** Every method and path of the given stages. */
   public static stages(stages: string[]): ApiScope {
-    return new ApiScope({ stages }, 'ApiScope.stages');
+    return new ApiScope({ stages: checkDimension('stages', 'stages', stages) }, 'ApiScope.stages');
   }
 
   /**
@@ -44,12 +93,14 @@ export class ApiScope {
    * @param path a path pattern such as `/public/*`; default every path
    */
   public static methods(methods: string[], path?: string): ApiScope {
-    return new ApiScope({ methods, paths: path === undefined ? undefined : [path] }, 'ApiScope.methods');
+    const m = checkDimension('methods', 'methods', methods);
+    const paths = path === undefined ? undefined : checkDimension('methods', 'paths', [path], 'path');
+    return new ApiScope({ methods: m, paths }, 'ApiScope.methods');
   }
 
   /** Every method on the given path patterns (`*` allowed, e.g. `/items/*`). */
   public static paths(paths: string[]): ApiScope {
-    return new ApiScope({ paths }, 'ApiScope.paths');
+    return new ApiScope({ paths: checkDimension('paths', 'paths', paths) }, 'ApiScope.paths');
   }
 
   /** Every method on the root resource `/` only. */
@@ -57,9 +108,32 @@ export class ApiScope {
     return new ApiScope({ paths: ['/'] }, 'ApiScope.root()');
   }
 
-  /** Any combination of stages, methods and paths. */
+  /**
+   * Any combination of stages, methods and paths; at least one of them (use {@link ApiScope.api} for the
+   * whole API).
+   */
   public static of(props: ApiScopeProps): ApiScope {
-    return new ApiScope(props, 'ApiScope.of');
+    if (props === null || typeof props !== 'object' || Array.isArray(props)) {
+      throw propError('ApiScope.of', {
+        prop: 'props',
+        value: props,
+        problem: 'is not an object',
+        expected: '{ stages?, methods?, paths? }',
+      });
+    }
+    const out: { -readonly [K in Dimension]?: string[] } = {};
+    for (const dim of ['stages', 'methods', 'paths'] as const) {
+      if (props[dim] !== undefined) out[dim] = checkDimension('of', dim, props[dim]);
+    }
+    if (Object.keys(out).length === 0) {
+      throw propError('ApiScope.of', {
+        prop: 'props',
+        value: props,
+        problem: 'names no stages, methods or paths (it would mean the whole API)',
+        expected: 'at least one of stages, methods, paths; use ApiScope.api() for the whole API',
+      });
+    }
+    return new ApiScope(out, 'ApiScope.of');
   }
 
   /** @internal */
@@ -82,7 +156,7 @@ export class ApiScope {
     return parts.length === 0 ? 'whole API' : parts.join(' ');
   }
 
-  /** @internal the scope as compiler data (methods upper-cased, ANY/* → all). Assumes validated input. */
+  /** @internal the scope as compiler data (methods upper-cased, ANY/* → all). */
   public _data(): ScopeData {
     const p = this._props;
     let methods = p.methods?.map((m) => m.toUpperCase());

@@ -1,8 +1,24 @@
-import { Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Atom, SourceData, SourceProblem } from './compile/model';
-import { parseCidr } from '../private/cidr';
+import {
+  ACCOUNT_ID,
+  checkedList,
+  checkIds,
+  checkVpcEndpoints,
+  checkVpcs,
+  cidrProblem,
+  fail,
+  FORMS,
+  idProblem,
+  ORG_ID,
+  ORG_PATH,
+  SERVICE_PRINCIPAL,
+  VPC_ID,
+  VPCE_ID,
+} from './checks';
+import { Atom, SourceData } from './compile/model';
+import { PrincipalTranslation, principalAlternatives, resolveOpaque, translatePrincipals } from './principals';
 
 /** Options of {@link Source.service}. */
 export interface ServiceSourceOptions {
@@ -18,43 +34,10 @@ export interface ServiceSourceOptions {
   readonly sourceAccount?: string;
 }
 
-const ACCOUNT = /^\d{12}$/;
-const ORG_ID = /^o-[a-z0-9]{10,32}$/;
-const ORG_PATH = /^o-[a-z0-9]{10,32}\/r-[0-9a-z]{4,32}\/(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}\/)*$/;
-const VPCE_ID = /^vpce-([0-9a-f]{8}|[0-9a-f]{17})$/;
-const VPC_ID = /^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/;
-const SERVICE = /^[a-z0-9][a-z0-9.-]*\.amazonaws\.com(\.cn)?$/;
-const ROOT_ARN = /^arn:[a-z-]+:iam::(\d{12}):root$/;
-
-const FORM = {
-  cidr: 'an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32 (a bare address means /32 or /128)',
-  account: 'a 12-digit AWS account id such as 123456789012',
-  org: 'an organization id: "o-" and 10 to 32 lowercase letters or digits, e.g. o-a1b2c3d4e5',
-  orgPath:
-    'an organization path such as o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/ (organization id / root id / OU ids, each followed by "/")',
-  vpce: 'a VPC endpoint id: "vpce-" and 8 or 17 hex digits, e.g. vpce-0123456789abcdef0',
-  vpc: 'a VPC id: "vpc-" and 8 or 17 hex digits, e.g. vpc-0123456789abcdef0',
-  service: 'a service principal such as events.amazonaws.com',
-  principal: 'an IAM role, user or account principal (iam.ArnPrincipal, iam.AccountPrincipal, a Role, ...)',
-};
-
-type Kind =
-  | 'ipRanges'
-  | 'vpcEndpoints'
-  | 'vpcEndpointIds'
-  | 'vpcs'
-  | 'vpcIds'
-  | 'accounts'
-  | 'organization'
-  | 'organizationPaths'
-  | 'principals'
-  | 'service'
-  | 'anyone';
-
 /**
  * Who or what a rule is about: callers from IP ranges, VPC endpoints, VPCs, accounts, an organization,
  * organization paths, IAM principals, an AWS service, or anyone. A source matches a request when ANY of
- * its values matches.
+ * its values matches. Every factory checks its arguments at once (tokens are accepted).
  *
  * @example
  * Source.ipRanges(['203.0.113.0/24', '2001:db8::/32']);
@@ -62,74 +45,51 @@ type Kind =
 export class Source {
   /**
    * Callers from these IP ranges. Compiles to `aws:VpcSourceIp` on PRIVATE endpoint APIs (the requester's
-   * address behind the VPC endpoint) and to `aws:SourceIp` on EDGE and REGIONAL APIs.
+   * address behind the VPC endpoint), to `aws:SourceIp` on EDGE and REGIONAL APIs, and to both (each in the
+   * direction that fails closed) where the endpoint type is a token.
    */
   public static ipRanges(cidrs: string[]): Source {
-    return new Source(
-      'ipRanges',
-      'cidrs',
-      cidrs,
-      (v, i) => {
-        if (Token.isUnresolved(v)) return undefined;
-        return typeof v === 'string' && parseCidr(v) ? undefined : bad(`cidrs[${i}]`, v, 'is not a CIDR', FORM.cidr);
-      },
-      [[{ key: 'ip', values: cidrs }]],
+    const list = checkedList<string>('Source.ipRanges', 'cidrs', cidrs, FORMS.cidr, (v, i) =>
+      cidrProblem(`cidrs[${i}]`, v),
     );
+    return Source.of('ipRanges', list, [[{ key: 'ip', values: list }]]);
   }
 
   /** Requests through these interface VPC endpoints (`aws:SourceVpce`; PRIVATE APIs only). */
   public static vpcEndpoints(vpcEndpoints: ec2.IInterfaceVpcEndpoint[]): Source {
-    const ids = (vpcEndpoints ?? []).map((e) => e.vpcEndpointId);
-    return new Source('vpcEndpoints', 'vpcEndpoints', vpcEndpoints, idCheck('vpcEndpoints', VPCE_ID, FORM.vpce, ids), [
-      [{ key: 'aws:SourceVpce', values: ids }],
-    ]);
+    const ids = checkVpcEndpoints('Source.vpcEndpoints', 'vpcEndpoints', vpcEndpoints).map((e) => e.vpcEndpointId);
+    return Source.of('vpcEndpoints', ids, [[{ key: 'aws:SourceVpce', values: ids }]]);
   }
 
   /** Requests through VPC endpoints given by id, e.g. other accounts' endpoints (`aws:SourceVpce`). */
   public static vpcEndpointIds(vpcEndpointIds: string[]): Source {
-    return new Source(
-      'vpcEndpointIds',
-      'vpcEndpointIds',
-      vpcEndpointIds,
-      idCheck('vpcEndpointIds', VPCE_ID, FORM.vpce),
-      [[{ key: 'aws:SourceVpce', values: vpcEndpointIds }]],
-    );
+    const ids = checkIds('Source.vpcEndpointIds', 'vpcEndpointIds', vpcEndpointIds, VPCE_ID, FORMS.vpce);
+    return Source.of('vpcEndpointIds', ids, [[{ key: 'aws:SourceVpce', values: ids }]]);
   }
 
   /** Requests through any VPC endpoint in these VPCs (`aws:SourceVpc`; PRIVATE APIs only). */
   public static vpcs(vpcs: ec2.IVpc[]): Source {
-    const ids = (vpcs ?? []).map((v) => v.vpcId);
-    return new Source('vpcs', 'vpcs', vpcs, idCheck('vpcs', VPC_ID, FORM.vpc, ids), [
-      [{ key: 'aws:SourceVpc', values: ids }],
-    ]);
+    const ids = checkVpcs('Source.vpcs', 'vpcs', vpcs).map((v) => v.vpcId);
+    return Source.of('vpcs', ids, [[{ key: 'aws:SourceVpc', values: ids }]]);
   }
 
   /** Requests through any VPC endpoint in the VPCs with these ids (`aws:SourceVpc`). */
   public static vpcIds(vpcIds: string[]): Source {
-    return new Source('vpcIds', 'vpcIds', vpcIds, idCheck('vpcIds', VPC_ID, FORM.vpc), [
-      [{ key: 'aws:SourceVpc', values: vpcIds }],
-    ]);
+    const ids = checkIds('Source.vpcIds', 'vpcIds', vpcIds, VPC_ID, FORMS.vpc);
+    return Source.of('vpcIds', ids, [[{ key: 'aws:SourceVpc', values: ids }]]);
   }
 
   /** SigV4 callers of these accounts (`aws:PrincipalAccount`; anonymous callers never match). */
   public static accounts(accounts: string[]): Source {
-    return new Source('accounts', 'accounts', accounts, idCheck('accounts', ACCOUNT, FORM.account), [
-      [{ key: 'aws:PrincipalAccount', values: accounts }],
-    ]);
+    const ids = checkIds('Source.accounts', 'accounts', accounts, ACCOUNT_ID, FORMS.account);
+    return Source.of('accounts', ids, [[{ key: 'aws:PrincipalAccount', values: ids }]]);
   }
 
   /** SigV4 callers of any account in this organization (`aws:PrincipalOrgID`). */
   public static organization(organizationId: string): Source {
-    return new Source(
-      'organization',
-      'organizationId',
-      [organizationId],
-      (v) =>
-        Token.isUnresolved(v) || (typeof v === 'string' && ORG_ID.test(v))
-          ? undefined
-          : bad('organizationId', v, 'is not an organization id', FORM.org),
-      [[{ key: 'aws:PrincipalOrgID', values: [organizationId] }]],
-    );
+    const p = idProblem('organizationId', organizationId, ORG_ID, FORMS.org);
+    if (p) fail('Source.organization', p);
+    return Source.of('organization', [organizationId], [[{ key: 'aws:PrincipalOrgID', values: [organizationId] }]]);
   }
 
   /**
@@ -137,89 +97,45 @@ export class Source {
    * `ForAnyValue:StringLike` with `<path>*`). A missing trailing `/` is added (a token must end with `/` itself).
    */
   public static organizationPaths(paths: string[]): Source {
-    const norm = (paths ?? []).map((p) => (Token.isUnresolved(p) || p.endsWith('/') ? p : `${p}/`));
-    return new Source(
-      'organizationPaths',
-      'paths',
-      paths,
-      (v, i) =>
-        Token.isUnresolved(v) || (typeof v === 'string' && ORG_PATH.test(v.endsWith('/') ? v : `${v}/`))
-          ? undefined
-          : bad(`paths[${i}]`, v, 'is not an organization path', FORM.orgPath),
-      [[{ key: 'aws:PrincipalOrgPaths', values: norm.map((p) => `${p}*`) }]],
+    const list = checkedList<string>('Source.organizationPaths', 'paths', paths, FORMS.orgPath, (v, i) =>
+      typeof v === 'string' && (Token.isUnresolved(v) || ORG_PATH.test(v.endsWith('/') ? v : `${v}/`))
+        ? undefined
+        : { arg: `paths[${i}]`, value: v, problem: 'is not an organization path', expected: FORMS.orgPath },
     );
+    const norm = list.map((p) => (Token.isUnresolved(p) || p.endsWith('/') ? p : `${p}/`));
+    return Source.of('organizationPaths', list, [[{ key: 'aws:PrincipalOrgPaths', values: norm.map((p) => `${p}*`) }]]);
   }
 
   /**
-   * These IAM principals (roles, users: `aws:PrincipalArn`; account principals: `aws:PrincipalAccount`).
-   * Service principals are refused (use {@link Source.service}).
+   * These IAM principals, translated exactly or refused: roles, users and federated users become
+   * `aws:PrincipalArn`; account principals in every form (AccountPrincipal, AccountRootPrincipal, a root
+   * ARN, inside a CompositePrincipal) `aws:PrincipalAccount`; an OrganizationPrincipal `aws:PrincipalOrgID`.
+   * Principals with conditions, service principals (use {@link Source.service}), wildcards (use
+   * {@link Source.anyone}) and role session ARNs are refused. A principal ARN that is a token whose kind
+   * cannot be told at synthesis (e.g. an imported value) is accepted in allow rules (at worst it admits only
+   * that exact ARN) and refused in deny rules.
    */
   public static principals(principals: iam.IPrincipal[]): Source {
-    const arns: string[] = [];
-    const accounts: string[] = [];
-    const problems: SourceProblem[] = [];
-    (principals ?? []).forEach((p, i) => {
-      if (p instanceof iam.AccountPrincipal && p.accountId !== undefined) {
-        accounts.push(String(p.accountId));
-        return;
-      }
-      if (p instanceof iam.ServicePrincipal) {
-        problems.push(
-          bad(
-            `principals[${i}]`,
-            `Service:${p.service}`,
-            'is a Service principal',
-            `${FORM.principal}; use Source.service() for AWS services`,
-          ),
-        );
-        return;
-      }
-      let json: Record<string, string[]>;
-      try {
-        json = p.policyFragment.principalJson;
-      } catch {
-        problems.push(bad(`principals[${i}]`, String(p), 'has no policy principal', FORM.principal));
-        return;
-      }
-      for (const [kind, values] of Object.entries(json)) {
-        if (kind !== 'AWS') {
-          problems.push(
-            bad(
-              `principals[${i}]`,
-              `${kind}:${values.join(',')}`,
-              `is a ${kind} principal`,
-              `${FORM.principal}; use Source.service() for AWS services`,
-            ),
-          );
-          continue;
-        }
-        for (const v of values) {
-          const m = ROOT_ARN.exec(v);
-          if (m) {
-            accounts.push(m[1]);
-          } else if (ACCOUNT.test(v)) {
-            accounts.push(v);
-          } else if (v === '*') {
-            problems.push(
-              bad(`principals[${i}]`, v, 'is every principal', `${FORM.principal}; use Source.anyone() for everyone`),
-            );
-          } else {
-            arns.push(v);
-          }
-        }
-      }
+    if (!Array.isArray(principals) || principals.length === 0) {
+      fail('Source.principals', {
+        arg: 'principals',
+        value: principals,
+        problem: Array.isArray(principals) ? 'must not be empty' : 'is not a list',
+        expected: Array.isArray(principals)
+          ? 'at least one value: an IAM principal, e.g. new iam.ArnPrincipal(roleArn)'
+          : 'a list of IAM principals, e.g. [new iam.ArnPrincipal(roleArn)]',
+      });
+    }
+    const t: PrincipalTranslation = translatePrincipals(principals);
+    if (t.problems.length > 0) fail('Source.principals', t.problems[0]);
+    const display = [...t.arns, ...t.accounts, ...t.orgIds, ...t.opaque];
+    return new Source('principals', display, (stack) => {
+      const r = resolveOpaque(stack, t.opaque);
+      const denyProblem = r.unknown.length
+        ? `Source.principals: ${JSON.stringify(r.unknown)} cannot be told apart from an account root at synthesis, so a deny rule could refuse only the root user; deny with Source.accounts(), or give the role or user ARN as a literal or a reference to a Role or User of this app`
+        : undefined;
+      return { anyone: false, alternatives: principalAlternatives(t, r), denyProblem };
     });
-    const alts: Atom[][] = [];
-    if (arns.length) alts.push([{ key: 'aws:PrincipalArn', values: arns }]);
-    if (accounts.length) alts.push([{ key: 'aws:PrincipalAccount', values: accounts }]);
-    return new Source(
-      'principals',
-      'principals',
-      principals,
-      (_v, i) => (i === 0 ? problems[0] : undefined),
-      alts,
-      problems,
-    );
   }
 
   /**
@@ -227,106 +143,66 @@ export class Source {
    * (`aws:SourceArn`) or account (`aws:SourceAccount`).
    */
   public static service(servicePrincipal: string, options: ServiceSourceOptions = {}): Source {
-    const alt: Atom[] = [{ key: 'aws:PrincipalServiceName', values: [servicePrincipal] }];
-    if (options.sourceArn !== undefined) alt.push({ key: 'aws:SourceArn', values: [options.sourceArn] });
-    if (options.sourceAccount !== undefined) alt.push({ key: 'aws:SourceAccount', values: [options.sourceAccount] });
-    const problems: SourceProblem[] = [];
+    const p = idProblem('servicePrincipal', servicePrincipal, SERVICE_PRINCIPAL, FORMS.service);
+    if (p) fail('Source.service', p);
+    if (options === null || typeof options !== 'object') {
+      fail('Source.service', {
+        arg: 'options',
+        value: options,
+        problem: 'is not an object',
+        expected: '{ sourceArn?, sourceAccount? } or nothing',
+      });
+    }
+    const { sourceArn, sourceAccount } = options;
+    if (sourceAccount !== undefined) {
+      const q = idProblem('options.sourceAccount', sourceAccount, ACCOUNT_ID, FORMS.account);
+      if (q) fail('Source.service', q);
+    }
     if (
-      !Token.isUnresolved(servicePrincipal) &&
-      !(typeof servicePrincipal === 'string' && SERVICE.test(servicePrincipal))
+      sourceArn !== undefined &&
+      !(typeof sourceArn === 'string' && (Token.isUnresolved(sourceArn) || /^arn:[a-z*-]+:/.test(sourceArn)))
     ) {
-      problems.push(bad('servicePrincipal', servicePrincipal, 'is not a service principal', FORM.service));
+      fail('Source.service', {
+        arg: 'options.sourceArn',
+        value: sourceArn,
+        problem: 'is not an ARN',
+        expected: 'an ARN such as arn:aws:events:us-east-1:123456789012:rule/my-rule (`*` allowed)',
+      });
     }
-    const acct = options.sourceAccount;
-    if (acct !== undefined && !Token.isUnresolved(acct) && !ACCOUNT.test(acct)) {
-      problems.push(bad('sourceAccount', acct, 'is not an account id', FORM.account));
-    }
-    const arn = options.sourceArn;
-    if (arn !== undefined && !Token.isUnresolved(arn) && !/^arn:[a-z*-]+:/.test(arn)) {
-      problems.push(
-        bad(
-          'sourceArn',
-          arn,
-          'is not an ARN',
-          'an ARN such as arn:aws:events:us-east-1:123456789012:rule/my-rule (`*` allowed)',
-        ),
-      );
-    }
-    return new Source(
-      'service',
-      'servicePrincipal',
-      [servicePrincipal],
-      (_v, i) => (i === 0 ? problems[0] : undefined),
-      [alt],
-      problems,
-    );
+    const alt: Atom[] = [{ key: 'aws:PrincipalServiceName', values: [servicePrincipal] }];
+    if (sourceArn !== undefined) alt.push({ key: 'aws:SourceArn', values: [sourceArn] });
+    if (sourceAccount !== undefined) alt.push({ key: 'aws:SourceAccount', values: [sourceAccount] });
+    return Source.of('service', [servicePrincipal], [alt]);
   }
 
   /** Every caller, signed or anonymous, from anywhere. */
   public static anyone(): Source {
-    return new Source('anyone', '', [], () => undefined, [], [], true);
+    return new Source('anyone', [], () => ({ anyone: true, alternatives: [] }));
+  }
+
+  private static of(kind: string, display: readonly unknown[], alternatives: Atom[][]): Source {
+    const data: SourceData = { anyone: false, alternatives };
+    return new Source(kind, display, () => data);
   }
 
   /** @internal the factory, e.g. `ipRanges`. */
-  public readonly _kind: Kind;
+  public readonly _kind: string;
 
   private constructor(
-    kind: Kind,
-    private readonly argName: string,
-    private readonly input: readonly unknown[] | undefined,
-    private readonly check: (v: any, i: number) => SourceProblem | undefined,
-    private readonly alternatives: Atom[][],
-    private readonly extraProblems: SourceProblem[] = [],
-    private readonly isAnyone: boolean = false,
+    kind: string,
+    private readonly display: readonly unknown[],
+    private readonly build: (stack?: Stack) => SourceData,
   ) {
     this._kind = kind;
   }
 
   /** A short description, e.g. `Source.ipRanges(["203.0.113.0/24"])`. */
   public toString(): string {
-    return `Source.${this._kind}(${this.isAnyone ? '' : JSON.stringify((this.input ?? []).map((v) => String(v)))})`;
+    return `Source.${this._kind}(${this._kind === 'anyone' ? '' : JSON.stringify(this.display.map((v) => String(v)))})`;
   }
 
-  /** @internal every problem of this source's input (no construct path yet). */
-  public _problems(): SourceProblem[] {
-    if (this.isAnyone) return [];
-    if (this._kind === 'principals' || this._kind === 'service') {
-      const base =
-        this.input === undefined || (this._kind === 'principals' && this.input.length === 0)
-          ? [bad(this.argName, this.input ?? undefined, 'must not be empty', `at least one value; ${FORM.principal}`)]
-          : [];
-      return [...base, ...this.extraProblems];
-    }
-    if (!Array.isArray(this.input) || this.input.length === 0) {
-      return [bad(this.argName, this.input, 'must not be empty', 'at least one value')];
-    }
-    const out: SourceProblem[] = [];
-    this.input.forEach((v, i) => {
-      const p = this.check(v, i);
-      if (p) out.push(p);
-    });
-    return out;
+  /** @internal the source as compiler data; `stack` resolves principal tokens. */
+  public _data(stack?: Stack): SourceData {
+    return this.build(stack);
   }
-
-  /** @internal the source as compiler data. */
-  public _data(): SourceData {
-    return { anyone: this.isAnyone, alternatives: this.alternatives };
-  }
-}
-
-function bad(arg: string, value: unknown, problem: string, expected: string): SourceProblem {
-  return { arg, value, problem, expected };
-}
-
-function idCheck(
-  arg: string,
-  re: RegExp,
-  form: string,
-  resolved?: string[],
-): (v: any, i: number) => SourceProblem | undefined {
-  return (v, i) => {
-    const value = resolved ? resolved[i] : v;
-    if (value === undefined || Token.isUnresolved(value)) return undefined;
-    return typeof value === 'string' && re.test(value) ? undefined : bad(`${arg}[${i}]`, value, 'is malformed', form);
-  };
 }

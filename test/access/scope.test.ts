@@ -122,35 +122,70 @@ describe('ApiScope', () => {
     expect(deny.find((s) => s.Condition)?.Condition).toEqual({ NotIpAddress: { 'aws:SourceIp': '10.0.0.0/8' } });
   });
 
-  test.each([
-    ['stages is empty', ApiScope.stages([]), "'allowOn[0] ApiScope.stages stages' must not be empty"],
+  test.each<[string, () => ApiScope, string]>([
+    ['stages is empty', () => ApiScope.stages([]), "ApiScope.stages: 'stages' must not be empty"],
     [
       'a stage name is invalid',
-      ApiScope.stages(['pr od']),
-      '\'allowOn[0] ApiScope.stages stages[0]\' is invalid: got "pr od"; expected a stage name',
+      () => ApiScope.stages(['pr od']),
+      'ApiScope.stages: \'stages[0]\' is invalid: got "pr od"; expected a stage name',
     ],
     [
       'a method is invalid',
-      ApiScope.methods(['FETCH']),
-      '\'allowOn[0] ApiScope.methods methods[0]\' is invalid: got "FETCH"; expected one of GET',
+      () => ApiScope.methods(['FETCH']),
+      'ApiScope.methods: \'methods[0]\' is invalid: got "FETCH"; expected one of GET',
     ],
     [
       'a path does not start with /',
-      ApiScope.paths(['items']),
-      '\'allowOn[0] ApiScope.paths paths[0]\' is invalid: got "items"; expected a path starting with "/"',
+      () => ApiScope.paths(['items']),
+      'ApiScope.paths: \'paths[0]\' is invalid: got "items"; expected a path starting with "/"',
     ],
-    ['a path has a {parameter}', ApiScope.paths(['/items/{id}']), 'path parameters such as {id} are written as *'],
-  ])('fails when %s', (_t, scope, message) => {
-    // GIVEN
-    const { api } = setup();
-    // THEN
-    expect(() => new AccessPolicy().allowOn(scope, Source.anyone()).applyTo(api)).toThrow(message);
+    [
+      'a path has a {parameter}',
+      () => ApiScope.paths(['/items/{id}']),
+      'path parameters such as {id} are written as *',
+    ],
+    ['a method path is invalid', () => ApiScope.methods(['GET'], 'items'), "ApiScope.methods: 'path[0]' is invalid"],
+  ])('fails when %s, at the call', (_t, make, message) => {
+    expect(make).toThrow(message);
+  });
+
+  // Class: `undefined` must never mean "the whole API" (a missing config key would remove a restriction).
+  test.each<[string, () => ApiScope, string]>([
+    ['paths(undefined)', () => ApiScope.paths(undefined as any), "ApiScope.paths: 'paths' is undefined"],
+    ['stages(undefined)', () => ApiScope.stages(undefined as any), "ApiScope.stages: 'stages' is undefined"],
+    [
+      'methods(undefined, path)',
+      () => ApiScope.methods(undefined as any, '/x'),
+      "ApiScope.methods: 'methods' is undefined",
+    ],
+    ['paths(null)', () => ApiScope.paths(null as any), "ApiScope.paths: 'paths' is not a list: got null"],
+    ['paths("/x")', () => ApiScope.paths('/x' as any), "ApiScope.paths: 'paths' is not a list"],
+    ['paths([undefined])', () => ApiScope.paths([undefined as any]), "ApiScope.paths: 'paths[0]' is not a string"],
+    [
+      'of({ paths: undefined })',
+      () => ApiScope.of({ paths: undefined }),
+      "ApiScope.of: 'props' names no stages, methods or paths",
+    ],
+    ['of(undefined)', () => ApiScope.of(undefined as any), "ApiScope.of: 'props' is not an object"],
+    ['of({ stages: "prod" })', () => ApiScope.of({ stages: 'prod' as any }), "ApiScope.of: 'stages' is not a list"],
+  ])('fails when a scope is %s: an error naming the prop, never the whole API', (_t, make, message) => {
+    let err: unknown;
+    try {
+      make();
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(Error);
+    expect(err).not.toBeInstanceOf(TypeError);
+    expect((err as Error).message).toContain(message);
   });
 
   test('fails when allowOn gets no source', () => {
     const { api } = setup();
-    expect(() => new AccessPolicy().allowOn(ApiScope.api()).applyTo(api)).toThrow(
-      /'S\/Api': 'allowOn\[0\] sources' must not be empty: got \[\]; expected at least one Source/,
+    const policy = new AccessPolicy();
+    policy.applyTo(api);
+    expect(() => policy.allowOn(ApiScope.api())).toThrow(
+      /RestApi 'S\/Api' AccessPolicy.allowOn: 'sources' must not be empty: got \[\]; expected at least one Source/,
     );
   });
 });

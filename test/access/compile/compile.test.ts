@@ -1,14 +1,16 @@
+import { CompileError, compilePolicy } from '../../../src/access/compile/compile';
+import { RuleData, SourceData, StageSet } from '../../../src/access/compile/model';
 import {
-  CompileError,
-  compilePolicy,
+  allowScopeOnStages,
+  denyScopeOnStages,
   pathMatches,
-  policySize,
   scopeContains,
   scopePatterns,
-} from '../../../src/access/compile/compile';
-import { RuleData, SourceData } from '../../../src/access/compile/model';
+} from '../../../src/access/compile/scopes';
+import { policySize } from '../../../src/access/compile/size';
 
 const ARN = 'arn:aws:execute-api:us-east-1:123456789012:??????????/';
+const NO_STAGES: StageSet = { names: [], complete: true };
 const ip = (...values: string[]): SourceData => ({ anyone: false, alternatives: [[{ key: 'ip', values }]] });
 const acct = (...values: string[]): SourceData => ({
   anyone: false,
@@ -21,7 +23,8 @@ describe('compilePolicy (pure)', () => {
     // WHEN
     const doc = compilePolicy({
       parts: [{ allow: whole(ip('10.0.0.0/8'), acct('111122223333')), deny: [] }],
-      privateEndpoint: false,
+      endpoint: 'public',
+      stages: NO_STAGES,
       arnPrefix: ARN,
     });
     // THEN
@@ -41,7 +44,12 @@ describe('compilePolicy (pure)', () => {
   });
 
   test('no allow rule: everything denied', () => {
-    const doc = compilePolicy({ parts: [{ allow: [], deny: [] }], privateEndpoint: false, arnPrefix: ARN });
+    const doc = compilePolicy({
+      parts: [{ allow: [], deny: [] }],
+      endpoint: 'public',
+      stages: NO_STAGES,
+      arnPrefix: ARN,
+    });
     expect(doc.Statement).toEqual([
       { Effect: 'Deny', Principal: '*', Action: 'execute-api:Invoke', Resource: 'execute-api:/*' },
     ]);
@@ -49,7 +57,7 @@ describe('compilePolicy (pure)', () => {
 
   test('AND of two parts: the union of their statements, duplicates removed', () => {
     const part = { allow: whole(ip('10.0.0.0/8')), deny: [] };
-    const doc = compilePolicy({ parts: [part, part], privateEndpoint: true, arnPrefix: ARN });
+    const doc = compilePolicy({ parts: [part, part], endpoint: 'private', stages: NO_STAGES, arnPrefix: ARN });
     expect(doc.Statement).toHaveLength(2);
     expect(doc.Statement[0].Condition).toEqual({ NotIpAddress: { 'aws:VpcSourceIp': '10.0.0.0/8' } });
   });
@@ -65,7 +73,8 @@ describe('compilePolicy (pure)', () => {
           ],
         },
       ],
-      privateEndpoint: false,
+      endpoint: 'public',
+      stages: NO_STAGES,
       arnPrefix: ARN,
     });
     expect(doc.Statement[0]).toEqual({
@@ -82,9 +91,9 @@ describe('compilePolicy (pure)', () => {
       scope: { stages: [`s${i}`] },
       sources: [ip('10.0.0.0/8')],
     }));
-    expect(() => compilePolicy({ parts: [{ allow, deny: [] }], privateEndpoint: false, arnPrefix: ARN })).toThrow(
-      CompileError,
-    );
+    expect(() =>
+      compilePolicy({ parts: [{ allow, deny: [] }], endpoint: 'public', stages: NO_STAGES, arnPrefix: ARN }),
+    ).toThrow(CompileError);
   });
 
   test('fails when a service source with sourceArn and sourceAccount multiplies past the limit', () => {
@@ -112,7 +121,8 @@ describe('compilePolicy (pure)', () => {
             deny: [],
           },
         ],
-        privateEndpoint: false,
+        endpoint: 'public',
+        stages: NO_STAGES,
         arnPrefix: ARN,
       }),
     ).toThrow(/more than 64 Deny statements/);
@@ -120,12 +130,31 @@ describe('compilePolicy (pure)', () => {
 });
 
 describe('scope helpers', () => {
-  test('scopePatterns: stage-only and whole scopes need no stage list; others enumerate', () => {
+  test('scopePatterns: whole and stage-only scopes; methods and paths on the stages filled in', () => {
     expect(scopePatterns({})).toEqual(['*']);
     expect(scopePatterns({ stages: ['prod'] })).toEqual(['prod/*']);
-    expect(scopePatterns({ methods: ['GET'] }, ['dev', 'prod'])).toEqual(['dev/GET/*', 'prod/GET/*']);
+    expect(scopePatterns({ stages: ['dev', 'prod'], methods: ['GET'] })).toEqual(['dev/GET/*', 'prod/GET/*']);
     expect(scopePatterns({ stages: ['prod'], methods: ['GET'], paths: ['/'] })).toEqual(['prod/GET/']);
-    expect(() => scopePatterns({ methods: ['GET'] })).toThrow(CompileError);
+  });
+
+  test('an allow scope without stages covers the named stages only, and nothing when none is known', () => {
+    const known: StageSet = { names: ['prod', 'dev'], complete: false };
+    expect(allowScopeOnStages({ methods: ['GET'] }, known)).toEqual({ methods: ['GET'], stages: ['dev', 'prod'] });
+    expect(allowScopeOnStages({ methods: ['GET'] }, { names: [], complete: false })).toBeUndefined();
+    expect(allowScopeOnStages({}, { names: [], complete: false })).toEqual({});
+  });
+
+  test('a deny scope without stages names every stage when all are known, else uses a wildcard stage', () => {
+    expect(denyScopeOnStages({ methods: ['DELETE'] }, { names: ['prod'], complete: true })).toEqual({
+      methods: ['DELETE'],
+      stages: ['prod'],
+    });
+    expect(scopePatterns(denyScopeOnStages({ methods: ['DELETE'] }, { names: ['prod'], complete: false }))).toEqual([
+      '*/DELETE/*',
+    ]);
+    expect(scopePatterns(denyScopeOnStages({ paths: ['/admin'] }, { names: [], complete: true }))).toContain(
+      '*/GET/admin',
+    );
   });
 
   test('pathMatches follows IAM: * crosses /, case-sensitive', () => {
