@@ -2,12 +2,13 @@ import { Stack, Token } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { applySecureDefaultsAfterConstruction, methodAuth, withSecureDefaults } from './defaults';
+import { SecureRestApiProps } from './secure-rest-api-props';
 import { AccessPolicy, Source } from '../access';
-import { applySecureDefaultsAfterConstruction, withSecureDefaults } from './defaults';
 import { describeNewConstruct, propError, propMessage } from '../private/errors';
 
 /** Properties of a {@link CrossAccountApi}. */
-export interface CrossAccountApiProps extends apigw.RestApiProps {
+export interface CrossAccountApiProps extends SecureRestApiProps {
   /**
    * Who may call: accounts, an organization, organization paths or IAM principals (SigV4 callers).
    * A caller is admitted if any of them matches (and no `deny` does), and its own IAM policy allows
@@ -76,32 +77,21 @@ export class CrossAccountApi extends apigw.RestApi {
 
   constructor(scope: Construct, id: string, props: CrossAccountApiProps) {
     const label = describeNewConstruct('CrossAccountApi', scope, id);
-    if (!props || !props.allow || props.allow.length === 0) {
-      throw propError(label, {
-        prop: 'allow',
-        value: props?.allow ?? [],
-        problem: 'must not be empty',
-        expected:
-          'at least one Source: Source.accounts([...]), Source.organization(...), Source.organizationPaths([...]) or Source.principals([...])',
-      });
-    }
+    checkProps(label, props);
     const userAuth = props.defaultMethodOptions?.authorizationType;
-    if (userAuth !== undefined && userAuth !== apigw.AuthorizationType.IAM && !props.allowNonIamMethods) {
-      throw propError(label, {
-        prop: 'defaultMethodOptions.authorizationType',
-        value: userAuth,
-        expected: "AuthorizationType.IAM (or unset); set 'allowNonIamMethods: true' to allow other types",
-      });
-    }
-    const withDefaults = withSecureDefaults({
+    const prepared = withSecureDefaults(scope, {
       ...props,
       defaultMethodOptions: {
         ...props.defaultMethodOptions,
         authorizationType: userAuth ?? apigw.AuthorizationType.IAM,
       },
     });
-    super(scope, id, withDefaults);
-    applySecureDefaultsAfterConstruction(this, withDefaults);
+    super(scope, id, prepared.props);
+    applySecureDefaultsAfterConstruction(this, prepared, (m) =>
+      methodAuth(m).type === apigw.AuthorizationType.IAM
+        ? [{ rule: 'AwsSolutions-COG4', reason: 'The method authorizes callers with IAM (SigV4), not Cognito.' }]
+        : [],
+    );
 
     this.accessPolicy = new AccessPolicy({ allow: props.allow, deny: props.deny });
     this.accessPolicy.applyTo(this);
@@ -116,6 +106,14 @@ export class CrossAccountApi extends apigw.RestApi {
    * also admit it through `allow`).
    */
   public grantInvoke(grantee: iam.IGrantable, options: InvokeScopeOptions = {}): iam.Grant {
+    if (!grantee || typeof grantee !== 'object' || !('grantPrincipal' in grantee)) {
+      throw propError(this, {
+        prop: 'grantee',
+        value: grantee,
+        problem: 'is not grantable',
+        expected: 'an iam.IGrantable such as a Role or a Function',
+      });
+    }
     return iam.Grant.addToPrincipal({
       grantee,
       actions: ['execute-api:Invoke'],
@@ -138,17 +136,48 @@ export class CrossAccountApi extends apigw.RestApi {
   }
 
   private invokeArn(options: InvokeScopeOptions): string {
-    const method = options.method ?? '*';
-    const path = options.path ?? '/*';
-    if (!Token.isUnresolved(path) && !path.startsWith('/')) {
+    if (options === null || typeof options !== 'object') {
       throw propError(this, {
-        prop: 'path',
-        value: path,
-        expected: "a resource path starting with '/', e.g. '/orders/*'",
+        prop: 'options',
+        value: options,
+        problem: 'is not an object',
+        expected: '{ stage?, method?, path? } or nothing',
       });
     }
-    const stage = options.stage ?? this.deploymentStage?.stageName ?? '*';
+    const method = this.invokeOption(
+      'method',
+      options.method,
+      '*',
+      /^(\*|[A-Za-z]+)$/,
+      "an HTTP method such as 'GET', or '*'",
+    );
+    const path = this.invokeOption(
+      'path',
+      options.path,
+      '/*',
+      /^\//,
+      "a resource path starting with '/', e.g. '/orders/*'",
+    );
+    const stage = this.invokeOption(
+      'stage',
+      options.stage,
+      this.deploymentStage?.stageName ?? '*',
+      /^(\*|[A-Za-z0-9_-]+)$/,
+      "a stage name such as 'prod', or '*'",
+    );
     return this.arnForExecuteApi(method, path, stage);
+  }
+
+  /** One option of invokePolicyStatement / grantInvoke: unset (its default), a token, or a string of `re`'s form. */
+  private invokeOption(prop: string, value: unknown, dflt: string, re: RegExp, expected: string): string {
+    if (value === undefined) return dflt;
+    if (typeof value === 'string' && (Token.isUnresolved(value) || re.test(value))) return value;
+    throw propError(this, {
+      prop,
+      value,
+      problem: typeof value === 'string' ? 'is invalid' : 'is not a string',
+      expected,
+    });
   }
 
   private nonIamMethods(): string[] {
@@ -165,5 +194,52 @@ export class CrossAccountApi extends apigw.RestApi {
           expected: "AWS_IAM on every method of a CrossAccountApi; set 'allowNonIamMethods: true' to allow others",
         }),
       );
+  }
+}
+
+/** The props, checked before anything is created (JavaScript callers have no compiler). */
+function checkProps(label: string, props: CrossAccountApiProps): void {
+  if (props === null || typeof props !== 'object') {
+    throw propError(label, {
+      prop: 'props',
+      value: props,
+      problem: 'is not an object',
+      expected: '{ allow: [Source.accounts([...])] }',
+    });
+  }
+  if (!Array.isArray(props.allow) || props.allow.length === 0) {
+    throw propError(label, {
+      prop: 'allow',
+      value: props.allow,
+      problem: Array.isArray(props.allow) || props.allow === undefined ? 'must not be empty' : 'is not a list',
+      expected:
+        'at least one Source: Source.accounts([...]), Source.organization(...), Source.organizationPaths([...]) or Source.principals([...])',
+    });
+  }
+  for (const [prop, list] of [
+    ['allow', props.allow],
+    ['deny', props.deny ?? []],
+  ] as const) {
+    if (!Array.isArray(list)) {
+      throw propError(label, { prop, value: list, problem: 'is not a list', expected: 'a list of Source' });
+    }
+    list.forEach((s, i) => {
+      if (!(s instanceof Source)) {
+        throw propError(label, {
+          prop: `${prop}[${i}]`,
+          value: s,
+          problem: 'is not a Source',
+          expected: 'a Source such as Source.accounts([...])',
+        });
+      }
+    });
+  }
+  const userAuth = props.defaultMethodOptions?.authorizationType;
+  if (userAuth !== undefined && userAuth !== apigw.AuthorizationType.IAM && !props.allowNonIamMethods) {
+    throw propError(label, {
+      prop: 'defaultMethodOptions.authorizationType',
+      value: userAuth,
+      expected: "AuthorizationType.IAM (or unset); set 'allowNonIamMethods: true' to allow other types",
+    });
   }
 }

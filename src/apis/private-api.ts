@@ -1,14 +1,15 @@
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
-import { AccessPolicy, Source } from '../access';
 import { applySecureDefaultsAfterConstruction, withSecureDefaults } from './defaults';
 import { privateApiOpenings } from './private-api-check';
+import { SecureRestApiProps } from './secure-rest-api-props';
+import { AccessPolicy, Source } from '../access';
+import { checkIds, checkVpcEndpoints, checkVpcs, FORMS, VPC_ID, VPCE_ID } from '../access/checks';
 import { describeNewConstruct, propError } from '../private/errors';
-import { acknowledgeNagRule } from '../private/nag';
 
 /** Properties of a {@link PrivateApi}. Give at least one of `vpcEndpoints`, `vpcEndpointIds`, `vpcs`, `vpcIds`. */
-export interface PrivateApiProps extends apigw.RestApiProps {
+export interface PrivateApiProps extends SecureRestApiProps {
   /**
    * Interface VPC endpoints (service `execute-api`) of this app through which the API may be called. They
    * are also associated with the API (`EndpointConfiguration.VpcEndpointIds`) for Route 53 alias access,
@@ -41,10 +42,11 @@ export interface PrivateApiProps extends apigw.RestApiProps {
   readonly vpcIds?: string[];
 
   /**
-   * A further restriction: a request must pass both the endpoint / VPC restriction and this policy
-   * (e.g. `Source.ipRanges(['10.0.0.0/16'])`, which compiles to `aws:VpcSourceIp` here, or an organization).
+   * Rules within the endpoint restriction: a request must pass both the endpoint / VPC restriction and
+   * this policy (e.g. `Source.ipRanges(['10.0.0.0/16'])`, which compiles to `aws:VpcSourceIp` here, or an
+   * organization). Rules added to it later (`api.accessPolicy.denyOn(...)`) count.
    *
-   * @default - only the endpoint / VPC restriction
+   * @default - a policy that admits every caller the endpoint restriction admits
    */
   readonly accessPolicy?: AccessPolicy;
 
@@ -68,57 +70,19 @@ export interface PrivateApiProps extends apigw.RestApiProps {
  * api.root.addResource('items').addMethod('GET', integration);
  */
 export class PrivateApi extends apigw.RestApi {
-  /** The access policy applied to this API (the endpoint / VPC restriction, narrowed by `accessPolicy`). */
+  /**
+   * The rules within the endpoint restriction (the `accessPolicy` prop, or one that admits every caller
+   * through the listed endpoints): add rules to it at any time. The endpoint restriction itself always
+   * applies as well.
+   */
   public readonly accessPolicy: AccessPolicy;
 
   constructor(scope: Construct, id: string, props: PrivateApiProps) {
     const label = describeNewConstruct('PrivateApi', scope, id);
-    const p = props ?? {};
-    const lists: Array<[string, readonly unknown[] | undefined]> = [
-      ['vpcEndpoints', p.vpcEndpoints],
-      ['vpcEndpointIds', p.vpcEndpointIds],
-      ['vpcs', p.vpcs],
-      ['vpcIds', p.vpcIds],
-    ];
-    for (const [prop, list] of lists) {
-      if (list !== undefined && list.length === 0) {
-        throw propError(label, {
-          prop,
-          value: [],
-          problem: 'must not be empty',
-          expected: `at least one ${prop === 'vpcs' || prop === 'vpcIds' ? 'VPC' : 'interface VPC endpoint'}, or leave it unset and use ${lists
-            .map(([n]) => `'${n}'`)
-            .filter((n) => n !== `'${prop}'`)
-            .join(', ')}`,
-        });
-      }
-    }
-    if (lists.every(([, list]) => list === undefined)) {
-      throw propError(label, {
-        prop: 'vpcEndpoints',
-        value: undefined,
-        problem: 'is required when vpcEndpointIds, vpcs and vpcIds are unset',
-        expected: 'at least one interface VPC endpoint (or VPC endpoint ids, VPCs or VPC ids) that may call the API',
-      });
-    }
-    if (p.endpointTypes && !(p.endpointTypes.length === 1 && p.endpointTypes[0] === apigw.EndpointType.PRIVATE)) {
-      throw propError(label, {
-        prop: 'endpointTypes',
-        value: p.endpointTypes,
-        expected: '[EndpointType.PRIVATE] or unset: a PrivateApi is always PRIVATE',
-      });
-    }
-    const userTypes = p.endpointConfiguration?.types;
-    if (userTypes && !(userTypes.length === 1 && userTypes[0] === apigw.EndpointType.PRIVATE)) {
-      throw propError(label, {
-        prop: 'endpointConfiguration.types',
-        value: userTypes,
-        expected: '[EndpointType.PRIVATE]: a PrivateApi is always PRIVATE',
-      });
-    }
+    const p = checkProps(label, props);
     const associate = p.associateVpcEndpoints ?? true;
     const associated = [...(p.endpointConfiguration?.vpcEndpoints ?? []), ...(associate ? (p.vpcEndpoints ?? []) : [])];
-    const withDefaults = withSecureDefaults({
+    const prepared = withSecureDefaults(scope, {
       ...p,
       endpointTypes: undefined,
       endpointConfiguration: {
@@ -127,23 +91,94 @@ export class PrivateApi extends apigw.RestApi {
         vpcEndpoints: associated.length > 0 ? associated : undefined,
       },
     });
-    super(scope, id, withDefaults);
-    applySecureDefaultsAfterConstruction(this, withDefaults);
-    acknowledgeNagRule(
-      this,
-      'AwsSolutions-APIG4',
-      'A PrivateApi is reachable only through the listed VPC endpoints or VPCs (resource policy); add IAM or an authorizer where callers inside them must be told apart.',
-    );
+    super(scope, id, prepared.props);
+    applySecureDefaultsAfterConstruction(this, prepared, () => [
+      {
+        rule: 'AwsSolutions-APIG4',
+        reason:
+          'A PrivateApi is reachable only through the listed VPC endpoints or VPCs (resource policy); add IAM or an authorizer where callers inside them must be told apart.',
+      },
+      {
+        rule: 'AwsSolutions-COG4',
+        reason: 'A PrivateApi admits callers by VPC endpoint or VPC (resource policy); Cognito is not needed for that.',
+      },
+    ]);
 
     const sources: Source[] = [];
     if (p.vpcEndpoints) sources.push(Source.vpcEndpoints(p.vpcEndpoints));
     if (p.vpcEndpointIds) sources.push(Source.vpcEndpointIds(p.vpcEndpointIds));
     if (p.vpcs) sources.push(Source.vpcs(p.vpcs));
     if (p.vpcIds) sources.push(Source.vpcIds(p.vpcIds));
-    const base = new AccessPolicy({ allow: sources });
-    this.accessPolicy = p.accessPolicy ? base.narrowedBy(p.accessPolicy) : base;
+    new AccessPolicy({ allow: sources }).applyTo(this);
+    this.accessPolicy = p.accessPolicy ?? new AccessPolicy({ allow: [Source.anyone()] });
     this.accessPolicy.applyTo(this);
 
     this.node.addValidation({ validate: () => privateApiOpenings(this) });
+  }
+}
+
+const ENDPOINT_PROPS = ['vpcEndpoints', 'vpcEndpointIds', 'vpcs', 'vpcIds'] as const;
+
+/** The props, checked before anything is created (JavaScript callers have no compiler). */
+function checkProps(label: string, props: PrivateApiProps): PrivateApiProps {
+  if (props === null || typeof props !== 'object') {
+    throw propError(label, {
+      prop: 'props',
+      value: props,
+      problem: 'is not an object',
+      expected: '{ vpcEndpoints: [...] } or another endpoint list',
+    });
+  }
+  for (const prop of ENDPOINT_PROPS) {
+    const list = props[prop];
+    if (list === undefined) continue;
+    if (Array.isArray(list) && list.length === 0) {
+      const others = ENDPOINT_PROPS.filter((n) => n !== prop).map((n) => `'${n}'`);
+      throw propError(label, {
+        prop,
+        value: [],
+        problem: 'must not be empty',
+        expected: `at least one ${prop === 'vpcs' || prop === 'vpcIds' ? 'VPC' : 'interface VPC endpoint'}, or leave it unset and use ${others.join(', ')}`,
+      });
+    }
+    if (prop === 'vpcEndpoints') checkVpcEndpoints(label, prop, list);
+    else if (prop === 'vpcs') checkVpcs(label, prop, list);
+    else checkIds(label, prop, list, prop === 'vpcIds' ? VPC_ID : VPCE_ID, prop === 'vpcIds' ? FORMS.vpc : FORMS.vpce);
+  }
+  if (ENDPOINT_PROPS.every((prop) => props[prop] === undefined)) {
+    throw propError(label, {
+      prop: 'vpcEndpoints',
+      value: undefined,
+      problem: 'is required when vpcEndpointIds, vpcs and vpcIds are unset',
+      expected: 'at least one interface VPC endpoint (or VPC endpoint ids, VPCs or VPC ids) that may call the API',
+    });
+  }
+  if (props.accessPolicy !== undefined && !(props.accessPolicy instanceof AccessPolicy)) {
+    throw propError(label, {
+      prop: 'accessPolicy',
+      value: props.accessPolicy,
+      problem: 'is not an AccessPolicy',
+      expected: 'new AccessPolicy({ ... }) or unset',
+    });
+  }
+  checkEndpointTypes(label, props);
+  return props;
+}
+
+function checkEndpointTypes(label: string, p: PrivateApiProps): void {
+  if (p.endpointTypes && !(p.endpointTypes.length === 1 && p.endpointTypes[0] === apigw.EndpointType.PRIVATE)) {
+    throw propError(label, {
+      prop: 'endpointTypes',
+      value: p.endpointTypes,
+      expected: '[EndpointType.PRIVATE] or unset: a PrivateApi is always PRIVATE',
+    });
+  }
+  const userTypes = p.endpointConfiguration?.types;
+  if (userTypes && !(userTypes.length === 1 && userTypes[0] === apigw.EndpointType.PRIVATE)) {
+    throw propError(label, {
+      prop: 'endpointConfiguration.types',
+      value: userTypes,
+      expected: '[EndpointType.PRIVATE]: a PrivateApi is always PRIVATE',
+    });
   }
 }

@@ -1,14 +1,19 @@
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import {
+  applySecureDefaultsAfterConstruction,
+  MethodAcknowledgements,
+  methodAuth,
+  withSecureDefaults,
+} from './defaults';
+import { SecureRestApiProps } from './secure-rest-api-props';
 import { AccessPolicy } from '../access';
 import { describeNewConstruct, propError, propMessage } from '../private/errors';
-import { acknowledgeNagRule } from '../private/nag';
 import { AddKeyOptions, ImportKeyOptions, TierProps, UsageTiers } from '../usage';
-import { applySecureDefaultsAfterConstruction, withSecureDefaults } from './defaults';
 
 /** Properties of a {@link TieredApi}. */
-export interface TieredApiProps extends apigw.RestApiProps {
+export interface TieredApiProps extends SecureRestApiProps {
   /**
    * The tiers (one usage plan each), bound to this API's deployment stage.
    *
@@ -51,27 +56,18 @@ export class TieredApi extends apigw.RestApi {
   public readonly tiers: UsageTiers;
 
   constructor(scope: Construct, id: string, props: TieredApiProps = {}) {
-    if (props.deploy === false) {
-      throw propError(describeNewConstruct('TieredApi', scope, id), {
-        prop: 'deploy',
-        value: false,
-        expected: 'true (or unset): usage plans bind to a deployed stage',
-      });
-    }
-    const withDefaults = withSecureDefaults(
+    const label = describeNewConstruct('TieredApi', scope, id);
+    checkProps(label, props);
+    const prepared = withSecureDefaults(
+      scope,
       {
         ...props,
         defaultMethodOptions: { apiKeyRequired: true, ...props.defaultMethodOptions },
       },
       { stageRateLimit: TieredApi.DEFAULT_STAGE_RATE_LIMIT, stageBurstLimit: TieredApi.DEFAULT_STAGE_BURST_LIMIT },
     );
-    super(scope, id, withDefaults);
-    applySecureDefaultsAfterConstruction(this, withDefaults);
-    acknowledgeNagRule(
-      this,
-      'AwsSolutions-APIG4',
-      'Every method requires an API key in a usage plan (apiKeyRequired defaults to true); add an authorizer where a key is not enough to identify the caller.',
-    );
+    super(scope, id, prepared.props);
+    applySecureDefaultsAfterConstruction(this, prepared, tieredAcknowledgements);
 
     this.tiers = new UsageTiers(this, 'Tiers', { stages: [this.deploymentStage], tiers: props.tiers });
     props.accessPolicy?.applyTo(this);
@@ -131,5 +127,67 @@ export class TieredApi extends apigw.RestApi {
   /** Grants a function the least permissions to create keys at run time and put them into a tier's plan. */
   public grantKeyManagement(grantee: iam.IGrantable, tier?: string): iam.Grant {
     return this.tiers.grantKeyManagement(grantee, tier);
+  }
+}
+
+/** APIG4 and COG4 are acknowledged only on methods that require a key or use IAM or a Lambda authorizer. */
+const tieredAcknowledgements: MethodAcknowledgements = (m) => {
+  const { type, keyRequired } = methodAuth(m);
+  if (keyRequired) {
+    return [
+      {
+        rule: 'AwsSolutions-APIG4',
+        reason:
+          'The method requires an API key in a usage plan (TieredApi); add an authorizer where a key is not enough to identify the caller.',
+      },
+      {
+        rule: 'AwsSolutions-COG4',
+        reason: 'The method is metered by API key (TieredApi); Cognito is not needed for that.',
+      },
+    ];
+  }
+  if (type === apigw.AuthorizationType.IAM || type === apigw.AuthorizationType.CUSTOM) {
+    return [
+      {
+        rule: 'AwsSolutions-COG4',
+        reason: `The method authorizes callers with ${type === 'AWS_IAM' ? 'IAM (SigV4)' : 'a Lambda authorizer'}.`,
+      },
+    ];
+  }
+  return [];
+};
+
+/** The props, checked before anything is created (JavaScript callers have no compiler). */
+function checkProps(label: string, props: TieredApiProps): void {
+  if (props === null || typeof props !== 'object') {
+    throw propError(label, {
+      prop: 'props',
+      value: props,
+      problem: 'is not an object',
+      expected: '{ tiers: [...] } or nothing',
+    });
+  }
+  if (props.deploy === false) {
+    throw propError(label, {
+      prop: 'deploy',
+      value: false,
+      expected: 'true (or unset): usage plans bind to a deployed stage',
+    });
+  }
+  if (props.accessPolicy !== undefined && !(props.accessPolicy instanceof AccessPolicy)) {
+    throw propError(label, {
+      prop: 'accessPolicy',
+      value: props.accessPolicy,
+      problem: 'is not an AccessPolicy',
+      expected: 'new AccessPolicy({ ... }) or unset',
+    });
+  }
+  if (props.tiers !== undefined && !Array.isArray(props.tiers)) {
+    throw propError(label, {
+      prop: 'tiers',
+      value: props.tiers,
+      problem: 'is not a list',
+      expected: "a list of tiers, e.g. [{ name: 'free', throttle: { rateLimit: 5, burstLimit: 10 } }]",
+    });
   }
 }

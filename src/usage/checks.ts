@@ -70,8 +70,17 @@ export interface ThrottleData {
   readonly burstLimit?: unknown;
 }
 
+/** Not an object (null, a number, a list…) where a struct is expected. */
+function notAnObject(prop: string, v: unknown, expected: string): UsageProblem[] {
+  return v !== null && typeof v === 'object' && !Array.isArray(v)
+    ? []
+    : [{ prop, value: v, problem: 'is not an object', expected }];
+}
+
 export function checkThrottle(prop: string, t: ThrottleData | undefined): UsageProblem[] {
   if (t === undefined) return [];
+  const shape = notAnObject(prop, t, '{ rateLimit, burstLimit }, or leave it unset');
+  if (shape.length) return shape;
   return [...checkRate(`${prop}.rateLimit`, t.rateLimit), ...checkBurst(`${prop}.burstLimit`, t.burstLimit)];
 }
 
@@ -83,6 +92,8 @@ export interface QuotaData {
 
 export function checkQuota(prop: string, q: QuotaData | undefined): UsageProblem[] {
   if (q === undefined) return [];
+  const shape = notAnObject(prop, q, '{ limit, period }, or leave it unset');
+  if (shape.length) return shape;
   const out: UsageProblem[] = [];
   const { limit, period, offset } = q;
   if (!unresolved(limit) && (!isNum(limit) || !Number.isInteger(limit) || limit <= 0 || limit > 2 ** 31 - 1)) {
@@ -147,7 +158,13 @@ export function checkMethodThrottles(
   list: readonly MethodThrottleData[] | undefined,
   hasPlanThrottle: boolean,
 ): UsageProblem[] {
-  if (!list || list.length === 0) return [];
+  if (list === undefined) return [];
+  if (!Array.isArray(list)) {
+    return [
+      { prop, value: list, problem: 'is not a list', expected: 'a list of { method, path, rateLimit, burstLimit }' },
+    ];
+  }
+  if (list.length === 0) return [];
   const out: UsageProblem[] = [];
   if (!hasPlanThrottle) {
     out.push({
@@ -160,6 +177,11 @@ export function checkMethodThrottles(
   const seen = new Set<string>();
   list.forEach((m, i) => {
     const p = `${prop}[${i}]`;
+    const shape = notAnObject(p, m, '{ method, path, rateLimit, burstLimit }');
+    if (shape.length) {
+      out.push(...shape);
+      return;
+    }
     const method = typeof m.method === 'string' ? m.method.toUpperCase() : m.method;
     if (typeof method !== 'string' || !HTTP_METHODS.includes(method)) {
       out.push({
@@ -197,6 +219,48 @@ export function checkMethodThrottles(
       expected: `at most ${MAX_METHOD_THROTTLES}, or a raised quota`,
       warning: 'usageMethodThrottleQuota',
     });
+  }
+  return out;
+}
+
+/** The optional fields of a tier other than throttle, quota and method throttles. */
+export function checkTierFields(prop: string, tier: { readonly description?: unknown }): UsageProblem[] {
+  if (tier.description !== undefined && typeof tier.description !== 'string') {
+    return [
+      {
+        prop: `${prop}.description`,
+        value: tier.description,
+        problem: 'is not a string',
+        expected: 'a description, or leave it unset',
+      },
+    ];
+  }
+  return [];
+}
+
+/** The optional fields of addKey's options other than the value. */
+export function checkKeyOptions(
+  prop: string,
+  o: { enabled?: unknown; customerId?: unknown; description?: unknown },
+): UsageProblem[] {
+  const out: UsageProblem[] = [];
+  if (o.enabled !== undefined && typeof o.enabled !== 'boolean') {
+    out.push({
+      prop: `${prop}.enabled`,
+      value: o.enabled,
+      problem: 'is not a boolean',
+      expected: 'true or false, or leave it unset',
+    });
+  }
+  for (const f of ['customerId', 'description'] as const) {
+    if (o[f] !== undefined && typeof o[f] !== 'string') {
+      out.push({
+        prop: `${prop}.${f}`,
+        value: o[f],
+        problem: 'is not a string',
+        expected: 'a string, or leave it unset',
+      });
+    }
   }
   return out;
 }

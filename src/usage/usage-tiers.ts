@@ -4,11 +4,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import {
   bindingId,
+  checkKeyOptions,
   checkKeyValue,
   checkMethodThrottles,
   checkName,
   checkQuota,
   checkThrottle,
+  checkTierFields,
   keyConstructId,
   KEY_VALUE_MAX,
   KEY_VALUE_MIN,
@@ -18,8 +20,10 @@ import {
   planConstructId,
   UsageProblem,
 } from './checks';
+import { requireKeysOn } from './require-keys';
 import { AddKeyOptions, ImportKeyOptions, MethodThrottle, TierProps } from './tier';
-import { propError, propMessage, scopeError } from '../private/errors';
+import { addResourceDependency } from '../private/dependency';
+import { describeNewConstruct, propError, propMessage, scopeError } from '../private/errors';
 
 /**
  * Props of `UsageTiers`.
@@ -92,6 +96,7 @@ export class UsageTiers extends Construct {
   private keyManagementGranted = false;
 
   constructor(scope: Construct, id: string, props: UsageTiersProps = {}) {
+    checkProps(describeNewConstruct('UsageTiers', scope, id), props);
     super(scope, id);
     Object.defineProperty(this, USAGE_TIERS_SYMBOL, { value: true });
     for (const t of props.tiers ?? []) this.addTier(t);
@@ -134,8 +139,16 @@ export class UsageTiers extends Construct {
    * @returns the tier's usage plan
    */
   public addTier(tier: TierProps): apigw.UsagePlan {
-    const prop = `tiers[${tier?.name === undefined ? this.tiers.size : JSON.stringify(tier.name)}]`;
-    this.throwErrors([...checkName(`${prop}.name`, tier?.name)]);
+    if (tier === null || typeof tier !== 'object' || Array.isArray(tier)) {
+      throw propError(this, {
+        prop: `tiers[${this.tiers.size}]`,
+        value: tier,
+        problem: 'is not an object',
+        expected: "a tier such as { name: 'free', throttle: { rateLimit: 5, burstLimit: 10 } }",
+      });
+    }
+    const prop = `tiers[${tier.name === undefined ? this.tiers.size : JSON.stringify(tier.name)}]`;
+    this.throwErrors([...checkName(`${prop}.name`, tier.name)]);
     if (this.tiers.has(tier.name)) {
       throw propError(this, {
         prop: `${prop}.name`,
@@ -145,6 +158,7 @@ export class UsageTiers extends Construct {
       });
     }
     const problems = [
+      ...checkTierFields(prop, tier),
       ...checkThrottle(`${prop}.throttle`, tier.throttle),
       ...checkQuota(`${prop}.quota`, tier.quota),
       ...checkMethodThrottles(`${prop}.methodThrottles`, tier.methodThrottles, tier.throttle !== undefined),
@@ -232,7 +246,7 @@ export class UsageTiers extends Construct {
       });
     }
     const valueProblems = checkKeyValue(`keys[${JSON.stringify(id)}].value`, value);
-    this.throwErrors(valueProblems);
+    this.throwErrors([...valueProblems, ...checkKeyOptions(`keys[${JSON.stringify(id)}]`, options)]);
     if (value !== undefined && !Token.isUnresolved(value)) {
       for (const other of this.keys.values()) {
         if (other.literalValue === value) {
@@ -302,6 +316,15 @@ export class UsageTiers extends Construct {
    * @default - every tier
    */
   public grantKeyManagement(grantee: iam.IGrantable, tier?: string): iam.Grant {
+    if (!grantee || typeof grantee !== 'object' || !('grantPrincipal' in grantee)) {
+      throw propError(this, {
+        prop: 'grantee',
+        value: grantee,
+        problem: 'is not grantable',
+        expected: 'an iam.IGrantable such as a lambda.Function or an iam.Role',
+      });
+    }
+    if (tier !== undefined) this.tier('tier', tier);
     this.keyManagementGranted = true;
     if (tier === undefined) this.allTierGrantees.push(grantee);
     const plans = tier !== undefined ? [this.tier('tier', tier).plan] : [...this.tiers.values()].map((t) => t.plan);
@@ -322,7 +345,7 @@ export class UsageTiers extends Construct {
   }
 
   private tier(prop: string, name: string): Tier {
-    const t = this.tiers.get(name);
+    const t = typeof name === 'string' ? this.tiers.get(name) : undefined;
     if (!t) {
       throw propError(this, {
         prop,
@@ -344,7 +367,7 @@ export class UsageTiers extends Construct {
         expected: 'an id not yet used by a key of this UsageTiers',
       });
     }
-    if (!options || typeof options.tier !== 'string') {
+    if (!options || typeof options !== 'object' || typeof options.tier !== 'string') {
       throw propError(this, {
         prop: `keys[${JSON.stringify(id)}].tier`,
         value: options?.tier,
@@ -378,7 +401,8 @@ export class UsageTiers extends Construct {
     tier.plan.addApiStage(apiStage);
     const planResource = tier.plan.node.defaultChild as CfnResource;
     const target = stageResource(stage);
-    if (target) planResource.addDependency(target);
+    if (target) addResourceDependency(planResource, target);
+    requireKeysOn(stage.restApi);
   }
 
   private throwErrors(problems: UsageProblem[]): void {
@@ -432,14 +456,14 @@ export class UsageTiers extends Construct {
         }
       }
     }
-    // Stages whose API requires no key anywhere: the plans would never apply.
+    // Stages whose API's methods all say apiKeyRequired: false: the plans would never apply.
     for (const stage of this.boundStages) {
       const api = stage.restApi;
       if (!apigw.RestApi.isRestApi(api) || api.methods.length === 0) continue;
       if (api.methods.every((m) => !methodRequiresKey(m))) {
         Annotations.of(this).addWarningV2(
           `${WARN}usageNoKeyRequired`,
-          `${describe(this)}: stage '${stage.node.path}' is bound to the tiers but no method of API '${api.node.path}' requires an API key, so the tiers' throttles and quotas never apply; set apiKeyRequired: true on the methods (or the API's defaultMethodOptions)`,
+          `${describe(this)}: stage '${stage.node.path}' is bound to the tiers but every method of API '${api.node.path}' sets apiKeyRequired: false, so the tiers' throttles and quotas never apply; remove apiKeyRequired: false where callers must use a key`,
         );
       }
     }
@@ -520,9 +544,32 @@ function describe(c: IConstruct): string {
   return `${c.constructor.name} '${c.node.path}'`;
 }
 
+/** A method of a bound API requires a key unless it says `apiKeyRequired: false` (unset ones get true). */
 function methodRequiresKey(m: apigw.Method): boolean {
   const cfn = m.node.defaultChild as apigw.CfnMethod | undefined;
-  return cfn?.apiKeyRequired === true;
+  return cfn?.apiKeyRequired !== false;
+}
+
+/** The props, checked before anything is created (JavaScript callers have no compiler). */
+function checkProps(label: string, props: UsageTiersProps): void {
+  if (props === null || typeof props !== 'object') {
+    throw propError(label, {
+      prop: 'props',
+      value: props,
+      problem: 'is not an object',
+      expected: '{ stages?, tiers? }',
+    });
+  }
+  for (const prop of ['stages', 'tiers'] as const) {
+    if (props[prop] !== undefined && !Array.isArray(props[prop])) {
+      throw propError(label, {
+        prop,
+        value: props[prop],
+        problem: 'is not a list',
+        expected: `a list of ${prop}, or leave it unset`,
+      });
+    }
+  }
 }
 
 /**

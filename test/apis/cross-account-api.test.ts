@@ -209,7 +209,7 @@ describe('CrossAccountApi', () => {
     const app = new App();
     const stack = new Stack(app, 'Stack');
     expect(() => new CrossAccountApi(stack, 'Partners', { allow: [Source.accounts(['1234'])] })).toThrow(
-      /Stack\/Partners.*accounts.*"1234"/,
+      /Source\.accounts: 'accounts\[0\]' is malformed: got "1234"; expected a 12-digit AWS account id/,
     );
   });
 

@@ -233,7 +233,7 @@ describe('PrivateApi', () => {
 
     // THEN
     expect(() => Template.fromStack(stack)).toThrow(
-      /PrivateApi 'Stack\/Api': 'policy' admits a request through an unlisted VPC endpoint \(anonymous caller\): got "GET \/items"; expected a resource policy that denies every request not through the listed VPC endpoints/,
+      /PrivateApi 'Stack\/Api': 'policy' admits a request through an unlisted VPC endpoint \(anonymous caller\): got "GET \/items on stage prod"; expected a resource policy that denies every request not through the listed VPC endpoints/,
     );
   });
 

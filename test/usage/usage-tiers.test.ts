@@ -352,7 +352,7 @@ describe('UsageTiers', () => {
 });
 
 describe('UsageTiers warnings', () => {
-  test('warns when the bound API requires no key on any method', () => {
+  test('warns when every method of the bound API sets apiKeyRequired: false', () => {
     // GIVEN
     const { stack, api } = setup({ keyRequired: false });
 
@@ -362,7 +362,7 @@ describe('UsageTiers warnings', () => {
     // THEN
     Annotations.fromStack(stack).hasWarning(
       '/Stack/Tiers',
-      Match.stringLikeRegexp('no method of API .* requires an API key.*usageNoKeyRequired'),
+      Match.stringLikeRegexp('every method of API .* sets apiKeyRequired: false.*usageNoKeyRequired'),
     );
   });
 
