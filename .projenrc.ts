@@ -6,9 +6,10 @@ import { UpdateSnapshot } from 'projen/lib/javascript';
  * Edit this file, then run `npx projen`.
  */
 
-// The lowest aws-cdk-lib the public API needs (peer floor). Annotations.addWarningV2,
-// IPolicyValidationPluginBeta1 and RestApi.addToResourcePolicy are all older than this.
-const CDK_PEER_FLOOR = '2.176.0';
+// The peer floor: the lowest aws-cdk-lib the library works with, proved in CI by a consumer app at this
+// version (build-tools/floor-smoke.sh). RestApi.addToResourcePolicy first appears in 2.179.0; newer APIs
+// (CfnResource.addResourceDependency, Validations) are feature-detected.
+const CDK_PEER_FLOOR = '2.179.0';
 // What we build and test with: the newest aws-cdk-lib whose cloud assembly the newest
 // integ-runner (2.197.10) can read.
 const CDK_DEV_VERSION = '2.257.0';
@@ -141,6 +142,10 @@ project.addTask('integ:update', {
   receiveArgs: true,
 });
 
+project.addTask('floor-smoke', {
+  description: 'A consumer app using every construct, at the peer floor of aws-cdk-lib with cdk-nag 2 (needs package:js)',
+  exec: 'bash build-tools/floor-smoke.sh',
+});
 project.addTask('demo', {
   description: 'Synthesize the example app to cdk.out/ and print what it built',
   exec: 'ts-node --project test/tsconfig.json examples/demo.ts',
