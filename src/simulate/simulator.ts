@@ -4,6 +4,7 @@ import { ExplainReport, explainModel, renderMarkdown } from './explain';
 import { isUnresolved } from './intrinsics';
 import { TemplateModel, buildModel } from './model';
 import { PipelineCaller, PipelineRequest, PipelineState, SimulationInputError, decide } from './pipeline';
+import { checkRequest, MAX_REPEAT } from './request-checks';
 import { parseTemplateText } from './template-text';
 
 /**
@@ -276,6 +277,7 @@ export class RequestSimulator {
 
   /** Simulates one request; the simulator keeps throttle and quota state between calls. */
   public invoke(request: SimulatedRequest): SimulationResult {
+    checkRequest(request);
     const at = request.at ?? this.clock;
     if (typeof at !== 'number' || !Number.isFinite(at)) {
       throw new SimulationInputError(`'at' must be a number of ms since the epoch, got ${String(request.at)}`);
@@ -292,8 +294,9 @@ export class RequestSimulator {
    * the request's `at` (or the simulator's clock).
    */
   public invokeRepeatedly(request: SimulatedRequest, count: number, intervalMs: number = 0): SimulationSummary {
-    if (!Number.isInteger(count) || count < 1) {
-      throw new SimulationInputError(`'count' must be a positive integer, got ${count}`);
+    checkRequest(request);
+    if (!Number.isInteger(count) || count < 1 || count > MAX_REPEAT) {
+      throw new SimulationInputError(`'count' is malformed: got ${count}; expected an integer from 1 to ${MAX_REPEAT}`);
     }
     if (typeof intervalMs !== 'number' || !Number.isFinite(intervalMs) || intervalMs < 0) {
       throw new SimulationInputError(`'intervalMs' must be a number >= 0, got ${intervalMs}`);

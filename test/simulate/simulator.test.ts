@@ -7,6 +7,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { miniTemplate } from './helpers';
 import { RequestSimulator } from '../../src/simulate';
+import { SimulationInputError } from '../../src/simulate/pipeline';
 
 function privateStack() {
   const app = new App();
@@ -225,14 +226,62 @@ describe('RequestSimulator API', () => {
   test('fails when a request lacks method or path, or has a bad count', () => {
     const sim = RequestSimulator.fromTemplate(miniTemplate());
     expect(() => sim.invoke({ method: '', path: '/items' })).toThrow(/needs 'method'/);
-    expect(() => sim.invoke({ method: 'GET' } as any)).toThrow(/needs 'path'/);
+    expect(() => sim.invoke({ method: 'GET' } as any)).toThrow(/'path' is malformed: got undefined; expected a path/);
     expect(() => sim.invoke({ method: 'GET /x', path: '/items' })).toThrow(/must be an HTTP method/);
     expect(() => sim.invoke({ method: 'GET', path: '/items', authorizer: 'allow', at: NaN })).toThrow(
       /'at' must be a number/,
     );
     expect(() => sim.invokeRepeatedly({ method: 'GET', path: '/items' }, 0)).toThrow(
-      /'count' must be a positive integer/,
+      /'count' is malformed: got 0; expected an integer from 1 to 1000000/,
     );
+    expect(() => sim.invokeRepeatedly({ method: 'GET', path: '/items' }, 1e9)).toThrow(/'count' is malformed/);
+  });
+
+  // Bad input (class: what only JavaScript can pass) is a SimulationInputError naming the field, never a TypeError.
+  test.each([
+    ['null', null, /'request' is malformed: got null; expected an object/],
+    ['a string', 'GET /items', /'request' is malformed/],
+    [
+      'sourceIp: 5',
+      { method: 'GET', path: '/items', sourceIp: 5 },
+      /'sourceIp' is malformed: got 5; expected a string/,
+    ],
+    ['sourceIp 999.1.1.1', { method: 'GET', path: '/items', sourceIp: '999.1.1.1' }, /'sourceIp' is malformed/],
+    ['sourceIp 256.0.0.1', { method: 'GET', path: '/items', sourceIp: '256.0.0.1' }, /'sourceIp' is malformed/],
+    ['sourceIp 1.2.3', { method: 'GET', path: '/items', sourceIp: '1.2.3' }, /'sourceIp' is malformed/],
+    ['sourceIp 01.2.3.4', { method: 'GET', path: '/items', sourceIp: '01.2.3.4' }, /'sourceIp' is malformed/],
+    ['sourceIp 1:2:3', { method: 'GET', path: '/items', sourceIp: '1:2:3' }, /'sourceIp' is malformed/],
+    ['caller null', { method: 'GET', path: '/items', caller: null }, /'caller' is malformed/],
+    ['caller without account', { method: 'GET', path: '/items', caller: {} }, /'caller.account' is malformed/],
+    [
+      'orgPaths a string',
+      { method: 'GET', path: '/items', caller: { account: '111122223333', orgPaths: 'o-1' } },
+      /'caller.orgPaths'/,
+    ],
+    ['path 5', { method: 'GET', path: 5 }, /'path' is malformed: got 5/],
+  ])('invoke(%s) is refused with the field named', (_name, request, message) => {
+    const sim = RequestSimulator.fromTemplate(miniTemplate());
+    let thrown: unknown;
+    try {
+      sim.invoke(request as any);
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(SimulationInputError);
+    expect((thrown as Error).message).toMatch(message);
+  });
+
+  test.each([
+    '203.0.113.7',
+    '0.0.0.0',
+    '255.255.255.255',
+    '2001:db8::1',
+    '::1',
+    '::ffff:192.0.2.1',
+    '2001:db8:0:0:0:0:0:1',
+  ])('sourceIp %s is accepted', (ip) => {
+    const sim = RequestSimulator.fromTemplate(miniTemplate());
+    expect(sim.invoke({ method: 'GET', path: '/items', sourceIp: ip }).statusCode).toBeGreaterThan(0);
   });
 
   test('fromFile reads YAML and JSON', () => {
