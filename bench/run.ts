@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- filter]`: runs every scenario in bench/scenarios/, prints a table of median ratios
- * (ours / baseline) and writes bench/results.json (DESIGN.md §3.7).
+ * (ours / baseline) and writes bench/results.json.
  */
 import * as fs from 'fs';
 import * as path from 'path';

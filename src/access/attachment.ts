@@ -1,9 +1,9 @@
 /**
  * Where access policies meet an API: the policies applied to one API are stored and rendered at
- * synthesis (DESIGN "order never matters"), with the stages and endpoint type the API ends up with. The
- * API's `Policy` property becomes a lazy value: the user's own statements (RestApi `policy`,
- * `addToResourcePolicy`) followed by the compiled ones. Every Deployment of the API hashes that property,
- * so a policy change redeploys.
+ * synthesis (order never matters; docs/ARCHITECTURE.md "Data flow"), with the stages and endpoint type
+ * the API ends up with. The API's `Policy` property becomes a lazy value: the user's own statements
+ * (RestApi `policy`, `addToResourcePolicy`) followed by the compiled ones. Every Deployment of the API
+ * hashes that property, so a policy change redeploys.
  */
 import { Annotations, IResolvable, Lazy, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';

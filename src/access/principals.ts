@@ -1,6 +1,6 @@
 /**
- * IAM principal objects as access-policy atoms, translated exactly or refused (DESIGN "only what can be
- * translated exactly"): roles, users and federated users become `aws:PrincipalArn`; an account in any form
+ * IAM principal objects as access-policy atoms, translated exactly or refused (only what can be
+ * translated exactly): roles, users and federated users become `aws:PrincipalArn`; an account in any form
  * (AccountPrincipal, AccountRootPrincipal, a root ARN, with tokens or without, inside a CompositePrincipal)
  * becomes `aws:PrincipalAccount`; an OrganizationPrincipal becomes `aws:PrincipalOrgID`. Principals that
  * carry conditions, service principals, wildcards, session ARNs and anything else are refused.

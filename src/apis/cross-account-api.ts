@@ -62,7 +62,7 @@ export interface InvokeScopeOptions {
  * A REST API for callers in other AWS accounts: every method is `AWS_IAM` (SigV4), the resource policy
  * admits only the given accounts, organization, organization paths or principals, and the caller side's
  * IAM statement is one call away (`invokePolicyStatement()`, or `grantInvoke()` for principals in this
- * app). Cross-account calls need both sides to allow (SEMANTICS Table B); same-account callers are
+ * app). Cross-account calls need both sides to allow (docs/SEMANTICS.md "Policy evaluation"); same-account callers are
  * refused unless `allow` lists them.
  *
  * @example

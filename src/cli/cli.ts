@@ -1,5 +1,5 @@
 /**
- * The `cdk-api-gatekeeper` command: `explain` and `simulate` (DESIGN §3.5). `runCli` is pure over its
+ * The `cdk-api-gatekeeper` command: `explain` and `simulate`. `runCli` is pure over its
  * `io`, so tests drive it directly; the entry point (`main.ts`) wires it to the process.
  */
 import * as fs from 'fs';

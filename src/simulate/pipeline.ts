@@ -1,6 +1,7 @@
 /**
- * The decision pipeline of SEMANTICS §3.5: route → (VPC endpoint and) resource policy with the outcome
- * tables per authorization type → API key → usage-plan throttle and quota → stage and account throttles.
+ * The decision pipeline of docs/SEMANTICS.md "Request pipeline": route → (VPC endpoint and) resource
+ * policy with the outcome tables per authorization type → API key → usage-plan throttle and quota →
+ * stage and account throttles.
  * Plain functions over the model and a mutable state of token buckets and quota counters.
  */
 import { ApiModel, KeyModel, MethodModel, PlanModel, TemplateModel, ThrottleModel } from './model';
@@ -40,7 +41,7 @@ export interface Decision {
 }
 
 export interface PipelineOptions {
-  /** Cognito: require an explicit Allow in the resource policy (SEMANTICS §1.2 [U]). */
+  /** Cognito: require an explicit Allow in the resource policy (docs/SEMANTICS.md "Policy evaluation" [U]). */
   readonly cognitoRequiresExplicitAllow: boolean;
   /** skip API keys, throttles and quotas (used by `explain`) */
   readonly authorizationOnly?: boolean;
@@ -97,7 +98,7 @@ export function quotaWindow(period: string, at: number): number {
   return d.getUTCFullYear() * 12 + d.getUTCMonth();
 }
 
-/** Account-level throttle per region (SEMANTICS §3.1). */
+/** Account-level throttle per region (docs/SEMANTICS.md "Quotas"). */
 export function accountThrottle(region: string): ThrottleModel {
   if (region === 'af-south-1' || region === 'eu-south-1') return { rateLimit: 2500, burstLimit: 1250, notes: [] };
   return { rateLimit: 10000, burstLimit: 5000, notes: [] };
@@ -217,7 +218,7 @@ export function selectStage(api: ApiModel, name: string | undefined): string {
   );
 }
 
-/** Condition context of a request, per SEMANTICS §1.3. */
+/** Condition context of a request, per docs/SEMANTICS.md "Condition keys" and "IP keys". */
 export function requestContext(
   req: PipelineRequest,
   viaVpce: boolean,

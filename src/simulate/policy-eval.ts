@@ -1,6 +1,6 @@
 /**
- * IAM evaluation of an API Gateway resource policy: pure functions over plain data (SEMANTICS §1).
- * Explicit deny first, then allow, else neither ("implicit deny").
+ * IAM evaluation of an API Gateway resource policy: pure functions over plain data
+ * (docs/SEMANTICS.md "Policy evaluation"). Explicit deny first, then allow, else neither ("implicit deny").
  */
 import { Unresolved, isUnresolved, firstUnresolved } from './intrinsics';
 import { Cidr, parseCidr, ipInCidr } from '../private/cidr';

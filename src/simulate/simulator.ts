@@ -185,7 +185,7 @@ export interface RequestSimulatorOptions {
   readonly parameters?: { [name: string]: string };
   /**
    * Cognito methods need an explicit Allow in the resource policy. AWS's documentation contradicts
-   * itself here (SEMANTICS §1.2, [U]); `true` is the conservative reading.
+   * itself here (docs/SEMANTICS.md "Policy evaluation", [U]); `true` is the conservative reading.
    * @default true
    */
   readonly cognitoRequiresExplicitAllow?: boolean;
@@ -198,7 +198,8 @@ export interface RequestSimulatorOptions {
 
 /**
  * Simulates requests against the REST APIs of a CloudFormation template offline: resource policy,
- * authorization, API keys, throttles and quotas, as API Gateway decides them (see SEMANTICS.md).
+ * authorization, API keys, throttles and quotas, as API Gateway decides them (see docs/SEMANTICS.md
+ * "Request pipeline").
  *
  * @example
  * const sim = RequestSimulator.fromStack(stack);

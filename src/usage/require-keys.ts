@@ -1,5 +1,5 @@
 /**
- * Methods covered by usage tiers require an API key unless the user says otherwise (DESIGN §3.2): on an API
+ * Methods covered by usage tiers require an API key unless the user says otherwise: on an API
  * with a stage bound to tiers, every method whose `apiKeyRequired` is unset — added before or after the
  * tiers — gets `ApiKeyRequired: true`; an explicit `false` (e.g. CORS preflight methods) is kept. The change
  * is made by a mutating aspect at synthesis (so later methods count), and every Deployment of the API

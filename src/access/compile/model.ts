@@ -68,7 +68,7 @@ export interface StageSet {
   readonly complete: boolean;
 }
 
-/** The verbs a request ARN can carry (docs/SEMANTICS.md), used where a method wildcard must be enumerated. */
+/** The verbs a request ARN can carry (docs/SEMANTICS.md "ARNs"), used where a method wildcard must be enumerated. */
 export const HTTP_METHODS: readonly string[] = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'];
 
 /** The positive and negated IAM operators of each key. */
