@@ -142,6 +142,12 @@ project.addTask('integ:update', {
   receiveArgs: true,
 });
 
+project.addTask('test:fast', {
+  description: 'The inner loop: jest with small property budgets and no coverage (no compile, eslint or integ)',
+  env: { PROPERTY_RUNS_SCALE: '0.05', AWS_REGION: 'us-east-1' },
+  exec: 'jest --passWithNoTests --coverage=false',
+  receiveArgs: true,
+});
 project.addTask('floor-smoke', {
   description: 'A consumer app using every construct, at the peer floor of aws-cdk-lib with cdk-nag 2 (needs package:js)',
   exec: 'bash build-tools/floor-smoke.sh',
