@@ -149,7 +149,8 @@ project.addTask('test:fast', {
   receiveArgs: true,
 });
 project.addTask('floor-smoke', {
-  description: 'A consumer app using every construct, at the peer floor of aws-cdk-lib with cdk-nag 2 (needs package:js)',
+  description:
+    'A consumer app using every construct, at the peer floor of aws-cdk-lib with cdk-nag 2 (needs package:js)',
   exec: 'bash build-tools/floor-smoke.sh',
 });
 project.addTask('demo', {
