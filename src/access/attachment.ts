@@ -110,6 +110,11 @@ export class PolicyAttachment {
       );
       return errors;
     }
+    if (policyOverridden(this.cfn)) {
+      return [
+        `${scopeError(this.api, '').message}the resource policy is overridden with addOverride/addPropertyOverride ('Properties.Policy'), which would replace the compiled AccessPolicy statements unchecked; add statements with addToResourcePolicy instead`,
+      ];
+    }
     try {
       this.compiled();
     } catch (e) {
@@ -128,4 +133,10 @@ export class PolicyAttachment {
     }
     return errors;
   }
+}
+
+/** Whether a raw override (`addOverride('Properties.Policy…')`, `addPropertyOverride('Policy…')`) touches the policy. */
+function policyOverridden(cfn: apigw.CfnRestApi): boolean {
+  const overrides = (cfn as unknown as { rawOverrides?: { Properties?: object } }).rawOverrides?.Properties;
+  return overrides !== undefined && overrides !== null && typeof overrides === 'object' && 'Policy' in overrides;
 }

@@ -105,4 +105,25 @@ describe('class 5: the PrivateApi check reads an uncertain Deny as not applying'
     const sim = RequestSimulator.fromStack(stack);
     expect(sim.invoke({ method: 'GET', path: '/', vpcEndpointId: 'vpce-0c0c0c0c0c0c0c0c0' }).statusCode).toBe(403);
   });
+
+  test.each([
+    ['addOverride(Properties.Policy)', (c: apigw.CfnRestApi, doc: unknown) => c.addOverride('Properties.Policy', doc)],
+    ['addPropertyOverride(Policy)', (c: apigw.CfnRestApi, doc: unknown) => c.addPropertyOverride('Policy', doc)],
+    [
+      'addPropertyOverride(Policy.Statement)',
+      (c: apigw.CfnRestApi, doc: any) => c.addPropertyOverride('Policy.Statement', doc.Statement),
+    ],
+  ])('a raw override of the policy (%s) fails synthesis instead of bypassing the check', (_name, override) => {
+    // GIVEN
+    const { app, cfn } = setup();
+
+    // WHEN
+    override(cfn, {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: '*', Action: 'execute-api:Invoke', Resource: 'execute-api:/*' }],
+    });
+
+    // THEN
+    expect(() => app.synth()).toThrow(/the resource policy is overridden with addOverride\/addPropertyOverride/);
+  });
 });
