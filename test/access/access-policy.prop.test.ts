@@ -75,8 +75,9 @@ describe('AccessPolicy compiled by the library vs the intended decision (iam-sim
     // eslint-disable-next-line no-console
     console.log(`${cases} cases in ${Date.now() - start} ms`, admitted);
     expect(cases).toBeGreaterThanOrEqual(RUNS * REQUESTS_PER_POLICY);
-    // Not vacuous: every caller kind is both admitted and refused many times (1% of the cases each).
-    const often = Math.max(1, Math.floor(cases / 100));
+    // Not vacuous: every caller kind is both admitted and refused many times (0.25% of the cases each; service
+    // callers are the rarest kind and are admitted in about 1% of the cases).
+    const often = Math.max(1, Math.floor(cases / 400));
     for (const kind of ['anonymous', 'same-account', 'cross-account', 'service']) {
       expect(admitted[`${kind} admitted`]).toBeGreaterThan(often);
       expect(admitted[`${kind} refused`]).toBeGreaterThan(often);
