@@ -1,6 +1,7 @@
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
+import { checkAccessPolicyProp } from './access-policy-prop';
 import { applySecureDefaultsAfterConstruction, withSecureDefaults } from './defaults';
 import { privateApiOpenings } from './private-api-check';
 import { SecureRestApiProps } from './secure-rest-api-props';
@@ -153,14 +154,7 @@ function checkProps(label: string, props: PrivateApiProps): PrivateApiProps {
       expected: 'at least one interface VPC endpoint (or VPC endpoint ids, VPCs or VPC ids) that may call the API',
     });
   }
-  if (props.accessPolicy !== undefined && !(props.accessPolicy instanceof AccessPolicy)) {
-    throw propError(label, {
-      prop: 'accessPolicy',
-      value: props.accessPolicy,
-      problem: 'is not an AccessPolicy',
-      expected: 'new AccessPolicy({ ... }) or unset',
-    });
-  }
+  checkAccessPolicyProp(label, props.accessPolicy);
   checkEndpointTypes(label, props);
   return props;
 }

@@ -1,6 +1,7 @@
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { checkAccessPolicyProp } from './access-policy-prop';
 import {
   applySecureDefaultsAfterConstruction,
   MethodAcknowledgements,
@@ -174,14 +175,7 @@ function checkProps(label: string, props: TieredApiProps): void {
       expected: 'true (or unset): usage plans bind to a deployed stage',
     });
   }
-  if (props.accessPolicy !== undefined && !(props.accessPolicy instanceof AccessPolicy)) {
-    throw propError(label, {
-      prop: 'accessPolicy',
-      value: props.accessPolicy,
-      problem: 'is not an AccessPolicy',
-      expected: 'new AccessPolicy({ ... }) or unset',
-    });
-  }
+  checkAccessPolicyProp(label, props.accessPolicy);
   if (props.tiers !== undefined && !Array.isArray(props.tiers)) {
     throw propError(label, {
       prop: 'tiers',
