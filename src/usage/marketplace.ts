@@ -5,7 +5,7 @@
  * named `ApiGatewayMarketplaceMeteringRole` that API Gateway assumes (created here, once per account in the
  * app).
  */
-import { Stack, Token } from 'aws-cdk-lib';
+import { CfnResource, Stack, Token } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cr from 'aws-cdk-lib/custom-resources';
@@ -108,6 +108,14 @@ function acknowledgeProvider(stack: Stack): void {
     );
   }
   const provider = stack.node.tryFindChild(`AWS${cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`);
+  const providerFn = provider?.node.tryFindChild('Resource');
+  if (providerFn instanceof CfnResource) {
+    acknowledgeNagRule(
+      providerFn,
+      'AwsSolutions-L1',
+      "The AwsCustomResource provider's runtime is chosen by aws-cdk-lib, not by this library.",
+    );
+  }
   const providerRole = provider?.node.tryFindChild('ServiceRole')?.node.defaultChild;
   if (providerRole instanceof iam.CfnRole) {
     acknowledgeNagRule(
