@@ -87,6 +87,10 @@ describe('exporter handler', () => {
 
     // THEN
     expect(result.dates).toEqual(['2026-11-30', '2026-12-01']);
+    expect(result.plans).toEqual([
+      { usagePlanId: 'planFree', tier: 'free', keys: 2, requestsToday: 8, written: 2, warnings: 0 },
+      { usagePlanId: 'planPremium', tier: 'premium', keys: 1, requestsToday: 20, written: 2, warnings: 0 },
+    ]);
     expect(apigw.commandCalls(GetUsageCommand).map((c) => c.args[0].input)).toEqual([
       { usagePlanId: 'planFree', startDate: '2026-11-30', endDate: '2026-12-01', limit: 500, position: undefined },
       { usagePlanId: 'planFree', startDate: '2026-11-30', endDate: '2026-12-01', limit: 500, position: 'page2' },

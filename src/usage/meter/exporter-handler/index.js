@@ -255,7 +255,15 @@ async function exportPlan(c, cfg, plan, days, now) {
   }
   const warnings = await warnPlan(c, cfg, plan, byDate.get(today), today);
   emitMetrics(cfg, plan.tier, byDate.get(today), now);
-  return { usagePlanId: plan.usagePlanId, tier: plan.tier, keys: Object.keys(items).length, written, warnings };
+  const requestsToday = byDate.get(today).reduce((sum, e) => sum + e.used, 0);
+  return {
+    usagePlanId: plan.usagePlanId,
+    tier: plan.tier,
+    keys: Object.keys(items).length,
+    requestsToday,
+    written,
+    warnings,
+  };
 }
 
 exports.handler = async function handler(event) {
