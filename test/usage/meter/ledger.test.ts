@@ -52,14 +52,15 @@ describe('UsageLedger', () => {
     );
   });
 
-  test('quota periods: day, ISO week starting Monday, month', () => {
+  test('quota periods: day, week starting Sunday (UTC), month', () => {
     // GIVEN / WHEN / THEN
     expect(js.quotaPeriodId('DAY', '2026-12-03')).toBe('2026-12-03');
     expect(js.quotaPeriodId('MONTH', '2026-12-03')).toBe('2026-12');
-    expect(js.quotaPeriodId('WEEK', '2026-12-03')).toBe('week-2026-11-30'); // a Thursday
-    expect(js.quotaPeriodId('WEEK', '2026-11-30')).toBe('week-2026-11-30'); // the Monday itself
-    expect(js.quotaPeriodId('WEEK', '2026-12-06')).toBe('week-2026-11-30'); // the Sunday after
-    expect(js.quotaPeriodId('WEEK', '2027-01-01')).toBe('week-2026-12-28');
+    expect(js.quotaPeriodId('WEEK', '2026-12-03')).toBe('week-2026-11-29'); // a Thursday
+    expect(js.quotaPeriodId('WEEK', '2026-11-29')).toBe('week-2026-11-29'); // the Sunday itself
+    expect(js.quotaPeriodId('WEEK', '2026-12-05')).toBe('week-2026-11-29'); // the Saturday after
+    expect(js.quotaPeriodId('WEEK', '2026-12-06')).toBe('week-2026-12-06'); // the next Sunday
+    expect(js.quotaPeriodId('WEEK', '2027-01-01')).toBe('week-2026-12-27');
   });
 });
 
