@@ -53,15 +53,15 @@ function ledgerBody(entries) {
 
 /**
  * The id of the quota period that contains `date`: the day for DAY, `YYYY-MM` for MONTH, and for WEEK the
- * Monday that starts the ISO week (`week-YYYY-MM-DD`). Which weekday API Gateway starts a week on is not
- * documented (docs/SEMANTICS.md "Metering"): the id only decides when a key can be warned again.
+ * Sunday that starts the week (`week-YYYY-MM-DD`), the reading the library assumes elsewhere too: which
+ * weekday API Gateway starts a week on is not documented (docs/SEMANTICS.md "Metering"), and the id only
+ * decides when a key can be warned again.
  */
 function quotaPeriodId(period, date) {
   if (period === 'DAY') return date;
   if (period === 'MONTH') return date.slice(0, 7);
   const d = new Date(`${date}T00:00:00.000Z`);
-  const sinceMonday = (d.getUTCDay() + 6) % 7;
-  return `week-${addUtcDays(date, -sinceMonday)}`;
+  return `week-${addUtcDays(date, -d.getUTCDay())}`;
 }
 
 /** The marker key that records "this key was warned in this period". */
