@@ -239,7 +239,7 @@ export class UsageMeter extends Construct {
       code: lambda.Code.fromAsset(path.join(__dirname, 'exporter-handler')),
       role: this.role,
       logGroup,
-      timeout: Duration.minutes(5),
+      timeout: Duration.minutes(15),
       memorySize: 256,
       environment: {
         LEDGER_BUCKET: this.ledgerBucket.bucketName,
@@ -281,7 +281,10 @@ export class UsageMeter extends Construct {
     this.ledgerBucket.encryptionKey?.grant(this.role, 'kms:GenerateDataKey', 'kms:Decrypt');
   }
 
-  /** GET on each plan's usage and on API keys (GetApiKey for their customer ids), nothing else. */
+  /**
+   * GET on each plan's usage and on API keys (GetApiKey, or GetApiKeys past 100 keys, for their customer
+   * ids; never their values), nothing else.
+   */
   private grantPlans(planIds: string[]): void {
     const stack = Stack.of(this);
     const arn = (p: string) => `arn:${stack.partition}:apigateway:${stack.region}::${p}`;
@@ -289,7 +292,7 @@ export class UsageMeter extends Construct {
       new iam.PolicyStatement({
         sid: 'ReadUsage',
         actions: ['apigateway:GET'],
-        resources: [...planIds.map((id) => arn(`/usageplans/${id}/usage`)), arn('/apikeys/*')],
+        resources: [...planIds.map((id) => arn(`/usageplans/${id}/usage`)), arn('/apikeys'), arn('/apikeys/*')],
       }),
     );
   }

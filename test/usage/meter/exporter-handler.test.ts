@@ -1,4 +1,4 @@
-import { APIGatewayClient, GetApiKeyCommand, GetUsageCommand } from '@aws-sdk/client-api-gateway';
+import { APIGatewayClient, GetApiKeyCommand, GetApiKeysCommand, GetUsageCommand } from '@aws-sdk/client-api-gateway';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { DeleteObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -119,6 +119,56 @@ describe('exporter handler', () => {
     expect(put).toMatchObject({ Bucket: 'ledger-bucket', ContentType: 'application/x-ndjson' });
     expect(put.Metadata!['content-sha256']).toMatch(/^[0-9a-f]{64}$/);
     expect(events.commandCalls(PutEventsCommand)).toHaveLength(0);
+  });
+
+  test('with more than 100 keys, customer ids come from one paged GetApiKeys instead of a GetApiKey per key', async () => {
+    // GIVEN
+    configure([PREMIUM]);
+    const items: Record<string, number[][]> = {};
+    for (let i = 0; i < 101; i++) {
+      items[`key${String(i).padStart(3, '0')}`] = [
+        [0, 0],
+        [1, 0],
+      ];
+    }
+    apigw.on(GetUsageCommand).resolves({ items });
+    apigw.on(GetApiKeysCommand, { position: undefined }).resolves({
+      items: [
+        { id: 'key000', customerId: 'first' },
+        { id: 'other', customerId: 'not ours' },
+      ],
+      position: 'p2',
+    });
+    apigw
+      .on(GetApiKeysCommand, { position: 'p2' })
+      .resolves({ items: [{ id: 'key100', customerId: 'last' }, { id: 'key050' }] });
+
+    // WHEN
+    await exporter.handler({ time: '2026-12-01T10:00:00Z' });
+
+    // THEN
+    expect(apigw.commandCalls(GetApiKeyCommand)).toHaveLength(0);
+    expect(apigw.commandCalls(GetApiKeysCommand).map((c) => c.args[0].input)).toEqual([
+      { limit: 500, position: undefined, includeValues: false },
+      { limit: 500, position: 'p2', includeValues: false },
+    ]);
+    const lines = ledgerWrites()
+      ['usage/date=2026-12-01/planPremium.jsonl'].trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(101);
+    expect(lines[0]).toEqual({
+      date: '2026-12-01',
+      tier: 'premium',
+      usagePlanId: 'planPremium',
+      keyId: 'key000',
+      customerId: 'first',
+      used: 1,
+      remaining: 0,
+    });
+    expect(lines[50]).not.toHaveProperty('customerId');
+    expect(lines[100]).toMatchObject({ keyId: 'key100', customerId: 'last' });
+    expect(JSON.stringify(lines)).not.toContain('not ours');
   });
 
   test('a plan with no usage gets an empty ledger object for each day', async () => {

@@ -111,7 +111,7 @@ describe('UsageMeter', () => {
     t.hasResourceProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs22.x',
       Handler: 'index.handler',
-      Timeout: 300,
+      Timeout: 900,
       LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('MeterExporterLogs') } },
       Environment: {
         Variables: {
@@ -225,6 +225,7 @@ describe('UsageMeter', () => {
                 ['arn:', { Ref: 'AWS::Partition' }, ':apigateway:us-east-1::/usageplans/', premium, '/usage'],
               ],
             },
+            arn(':apigateway:us-east-1::/apikeys'),
             arn(':apigateway:us-east-1::/apikeys/*'),
           ],
         },

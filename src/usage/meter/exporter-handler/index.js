@@ -12,7 +12,12 @@
  * `adaptive` retry mode (a client-side rate limiter on top of exponential backoff) with MAX_ATTEMPTS
  * attempts; what is still throttled after that fails the run, and the next scheduled run rewrites the days.
  */
-const { APIGatewayClient, GetUsageCommand, GetApiKeyCommand } = require('@aws-sdk/client-api-gateway');
+const {
+  APIGatewayClient,
+  GetUsageCommand,
+  GetApiKeyCommand,
+  GetApiKeysCommand,
+} = require('@aws-sdk/client-api-gateway');
 const { S3Client, PutObjectCommand, HeadObjectCommand, DeleteObjectCommand } = require('@aws-sdk/client-s3');
 const { EventBridgeClient, PutEventsCommand } = require('@aws-sdk/client-eventbridge');
 const crypto = require('crypto');
@@ -22,6 +27,8 @@ const MAX_ATTEMPTS = 10;
 const RETRY = { maxAttempts: MAX_ATTEMPTS, retryMode: 'adaptive' };
 const PAGE_LIMIT = 500;
 const KEY_LOOKUP_CONCURRENCY = 4;
+/** Past this many keys in a plan, one paged GetApiKeys (500 a page) is cheaper than a GetApiKey per key. */
+const KEY_LISTING_THRESHOLD = 100;
 const EVENT_SOURCE = 'cdk-api-gatekeeper';
 const EVENT_DETAIL_TYPE = 'Quota Warning';
 const HASH_METADATA = 'content-sha256';
@@ -71,8 +78,33 @@ async function fetchUsage(apigw, usagePlanId, startDate, endDate) {
   return items;
 }
 
-/** The customer id of every key (undefined when it has none or no longer exists), a few lookups at a time. */
+/**
+ * The customer id of every key (undefined when it has none or no longer exists): a GetApiKey per key, a few
+ * at a time, or for many keys one paged GetApiKeys (API Gateway's management calls are rate-limited, and a
+ * run must finish within the function's timeout).
+ */
 async function fetchCustomerIds(apigw, keyIds) {
+  return keyIds.length > KEY_LISTING_THRESHOLD ? listCustomerIds(apigw, keyIds) : lookUpCustomerIds(apigw, keyIds);
+}
+
+/** Every key of the account, page by page (values never requested): only the asked-for ids are kept. */
+async function listCustomerIds(apigw, keyIds) {
+  const wanted = new Set(keyIds);
+  const result = new Map(keyIds.map((k) => [k, undefined]));
+  let position;
+  do {
+    const page = await apigw.send(new GetApiKeysCommand({ limit: PAGE_LIMIT, position, includeValues: false }));
+    for (const key of page.items || []) {
+      if (wanted.has(key.id) && typeof key.customerId === 'string' && key.customerId !== '') {
+        result.set(key.id, key.customerId);
+      }
+    }
+    position = page.position;
+  } while (position);
+  return result;
+}
+
+async function lookUpCustomerIds(apigw, keyIds) {
   const result = new Map();
   const queue = [...keyIds];
   async function worker() {
