@@ -52,6 +52,12 @@ export function logStage(meter: IConstruct, stage: apigw.IStage): StageLogResult
       removalPolicy: RemovalPolicy.RETAIN,
     });
     cfn.accessLogSetting = { destinationArn: group.logGroupArn, format: meterLogFormat() };
+    if (!hasCloudWatchAccount(stage)) {
+      Annotations.of(meter).addWarningV2(
+        `${WARN}meterNoCloudWatchRole`,
+        `UsageMeter '${meter.node.path}': stage '${stage.node.path}' now logs to CloudWatch Logs, which needs the account's API Gateway CloudWatch role, and this app sets none for its account and region: set cloudWatchRole: true on the RestApi, or acknowledge this warning if the account already has one`,
+      );
+    }
     return { logGroupName: group.logGroupName };
   }
   if (setting.format !== undefined && logsKeyValue(setting.format)) {
@@ -104,4 +110,14 @@ function logGroupNameOf(stage: apigw.IStage, arn: string): string | undefined {
 
 function findLogGroup(scope: IConstruct, arn: string): logs.LogGroup | undefined {
   return scope.node.findAll().find((c): c is logs.LogGroup => c instanceof logs.LogGroup && c.logGroupArn === arn);
+}
+
+/** Whether the app sets the API Gateway CloudWatch role (an `AWS::ApiGateway::Account`) for the stage's account and region. */
+function hasCloudWatchAccount(stage: apigw.IStage): boolean {
+  const stack = Stack.of(stage);
+  return stage.node.root.node.findAll().some((c) => {
+    if (!(c instanceof apigw.CfnAccount)) return false;
+    const other = Stack.of(c);
+    return other.account === stack.account && other.region === stack.region;
+  });
 }

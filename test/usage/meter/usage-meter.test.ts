@@ -344,6 +344,35 @@ describe('UsageMeter', () => {
     t.hasResource('AWS::Logs::LogGroup', { DeletionPolicy: 'Retain', Properties: { RetentionInDays: 365 } });
   });
 
+  test('warns when a newly logged stage has no CloudWatch role in the app', () => {
+    // GIVEN
+    const app = new App();
+    const stack = new Stack(app, 'Stack', { env: ENV });
+    const api = new apigw.RestApi(stack, 'Api', { cloudWatchRole: false });
+    api.root.addMethod('GET', new apigw.MockIntegration());
+    const tiers = new UsageTiers(stack, 'Tiers', { stages: [api.deploymentStage], tiers: [FREE] });
+
+    // WHEN
+    new UsageMeter(stack, 'Meter', { tiers });
+
+    // THEN
+    Annotations.fromStack(stack).hasWarning(
+      '/Stack/Meter',
+      Match.stringLikeRegexp('needs the account.s API Gateway CloudWatch role.*meterNoCloudWatchRole'),
+    );
+  });
+
+  test('no CloudWatch-role warning when the app sets the role', () => {
+    // GIVEN
+    const { stack, tiers } = setup();
+
+    // WHEN
+    new UsageMeter(stack, 'Meter', { tiers });
+
+    // THEN
+    Annotations.fromStack(stack).hasNoWarning('/Stack/Meter', Match.stringLikeRegexp('meterNoCloudWatchRole'));
+  });
+
   test('a stage that logs JSON to CloudWatch keeps its destination and fields; the missing fields are added', () => {
     // GIVEN
     const app = new App();
