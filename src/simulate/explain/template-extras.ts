@@ -99,6 +99,13 @@ function openApiScopes(body: any): Map<string, Set<string>> {
   return out;
 }
 
+/** `identitySource`, else the scheme's own header (`in: header`, `name`), as TOKEN and Cognito schemes give it. */
+function openApiIdentitySources(scheme: any, authorizer: any): string[] {
+  const given = strings(authorizer.identitySource);
+  if (given.length > 0 || scheme.in !== 'header' || typeof scheme.name !== 'string') return given;
+  return [`method.request.header.${scheme.name}`];
+}
+
 function openApiAuthorizers(model: TemplateModel): AuthorizerReport[] {
   const out: AuthorizerReport[] = [];
   for (const api of model.apis) {
@@ -114,7 +121,7 @@ function openApiAuthorizers(model: TemplateModel): AuthorizerReport[] {
         id: name,
         name,
         type: String(a.type ?? '?').toUpperCase(),
-        identitySources: strings(a.identitySource),
+        identitySources: openApiIdentitySources(s, a),
         ...ttl(a.authorizerResultTtlInSeconds),
         scopes: Array.from(scopes.get(name) ?? []).sort(),
         providerArns: strings(a.providerARNs),

@@ -86,6 +86,24 @@ describe('explain: authorizers as data', () => {
     );
   });
 
+  test('an OpenAPI TOKEN authorizer takes its identity source from the scheme header', () => {
+    const body = {
+      swagger: '2.0',
+      info: { title: 'x', version: '1' },
+      securityDefinitions: {
+        Token: { type: 'apiKey', name: 'X-Token', in: 'header', 'x-amazon-apigateway-authorizer': { type: 'token' } },
+      },
+      paths: { '/': { get: { security: [{ Token: [] }] } } },
+    };
+    const r = report({ Resources: { Api: { Type: 'AWS::ApiGateway::RestApi', Properties: { Body: body } } } });
+    expect(r.authorizers[0]).toMatchObject({
+      type: 'TOKEN',
+      identitySources: ['method.request.header.X-Token'],
+      ttlSeconds: 300,
+      ttlDefaulted: true,
+    });
+  });
+
   test('an OpenAPI REQUEST authorizer with two identity sources and the scopes its operations name', () => {
     // GIVEN
     const body = {
