@@ -88,3 +88,17 @@ describe('the finding registry', () => {
     expect(findingsOfTemplate({ Resources: 'x' }, OPTS).map((f) => f.id)).toEqual(['unreadable-template']);
   });
 });
+
+describe('FindingSeverity', () => {
+  test('is public and its values are the JSON strings', () => {
+    // GIVEN / WHEN
+    const { FindingSeverity } = jest.requireActual('../../../src');
+    // THEN
+    expect([FindingSeverity.ERROR, FindingSeverity.WARNING, FindingSeverity.INFO]).toEqual([
+      'error',
+      'warning',
+      'info',
+    ]);
+    expect(new Set(FINDING_RULES.map((r) => r.severity))).toEqual(new Set(['error', 'warning', 'info']));
+  });
+});
