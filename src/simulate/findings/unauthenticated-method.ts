@@ -1,6 +1,7 @@
 import { FindingContext, methodName } from './context';
 import { allowAll, exampleTemplate, policyOf } from './example-template';
 import { FindingRule, finding } from './finding';
+import { hasValidPolicy } from './policy-shape';
 import { INTERNET } from './probes';
 import { FindingSeverity } from './severity';
 
@@ -21,7 +22,8 @@ export const unauthenticatedMethod: FindingRule = {
     nonCompliant: exampleTemplate({ methods: [{ path: '/pets' }] }),
   },
   check(ctx: FindingContext) {
-    const apis = ctx.model.apis.filter((a) => a.endpointType !== 'PRIVATE');
+    // an invalid policy admits nobody (invalid-policy says so); private APIs are open-private-api's
+    const apis = ctx.model.apis.filter((a) => a.endpointType !== 'PRIVATE' && (!a.policy || hasValidPolicy(a)));
     return apis.flatMap((api) =>
       api.stages.flatMap((stage) => {
         const open = ctx

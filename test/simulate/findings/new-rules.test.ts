@@ -45,6 +45,10 @@ describe('unauthenticated-method', () => {
     ['an API key', { methods: [{ apiKeyRequired: true }] }],
     ['a PRIVATE API (open-private-api says it)', { endpoint: 'PRIVATE', policy: policyOf(allowAll()) }],
     ['no stage', { stage: null }],
+    [
+      'a policy API Gateway rejects (invalid-policy)',
+      { policy: policyOf({ ...allowAll(), Principal: { AWS: ['12345'] } }, allowAll()) },
+    ],
   ])('is not reported for %s', (_what, spec) => {
     expect(ids(exampleTemplate(spec as any))).not.toContain('unauthenticated-method');
   });
