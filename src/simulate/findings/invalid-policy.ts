@@ -1,7 +1,7 @@
 import { FindingContext } from './context';
 import { allowAll, exampleTemplate, policyOf } from './example-template';
 import { FindingRule, finding } from './finding';
-import { policyErrors } from './policy-shape';
+import { policyErrors } from '../policy-shape';
 import { FindingSeverity } from './severity';
 
 /**

@@ -1,7 +1,7 @@
 import { FindingContext } from './context';
 import { allowAll, exampleTemplate, policyOf } from './example-template';
 import { FindingRule, finding } from './finding';
-import { POLICY_LENGTH_LIMIT, arnPrefixOf, policyLength, rawPolicy } from './policy-shape';
+import { POLICY_LENGTH_LIMIT, arnPrefixOf, policyLength, rawPolicy } from '../policy-shape';
 import { FindingSeverity } from './severity';
 
 /** Many one-address Allow statements: a policy far over the quota. */

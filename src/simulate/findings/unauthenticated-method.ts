@@ -1,7 +1,7 @@
 import { FindingContext, methodName } from './context';
 import { allowAll, exampleTemplate, policyOf } from './example-template';
 import { FindingRule, finding } from './finding';
-import { hasValidPolicy } from './policy-shape';
+import { hasValidPolicy } from '../policy-shape';
 import { INTERNET } from './probes';
 import { FindingSeverity } from './severity';
 

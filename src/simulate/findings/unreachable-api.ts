@@ -3,7 +3,7 @@ import { NormalizedStatement, arnMatch, expandResource, wildcardMatch } from '..
 import { FindingContext } from './context';
 import { allowAll, exampleTemplate, policyOf } from './example-template';
 import { FindingRule, finding } from './finding';
-import { hasValidPolicy } from './policy-shape';
+import { hasValidPolicy } from '../policy-shape';
 import { NOT_APPLICABLE } from './probes';
 import { FindingSeverity } from './severity';
 

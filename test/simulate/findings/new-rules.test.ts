@@ -4,8 +4,8 @@
  */
 import { FindingContext, findingsOfTemplate } from '../../../src/simulate/findings';
 import { allowAll, exampleTemplate, policyOf } from '../../../src/simulate/findings/example-template';
-import { POLICY_LENGTH_LIMIT, isValidAwsPrincipal, policyLength } from '../../../src/simulate/findings/policy-shape';
 import { buildModel } from '../../../src/simulate/model';
+import { POLICY_LENGTH_LIMIT, isValidAwsPrincipal, policyLength } from '../../../src/simulate/policy-shape';
 
 const OPTS = { cognitoRequiresExplicitAllow: true };
 const VPCE = 'vpce-0123456789abcdef0';

@@ -1,11 +1,11 @@
 /**
  * Checks of a resource policy's shape that the evaluator does not make: principals API Gateway (IAM)
- * refuses to store, and the policy's length as the quota counts it (docs/SEMANTICS.md "Quotas").
- * Pure functions over plain data.
+ * refuses to store, and the policy's length as the quota counts it (docs/SEMANTICS.md "What the findings
+ * rely on" 1–2). Pure functions over plain data, for the findings and for the request pipeline alike.
  */
-import { containsUnresolved } from '../intrinsics';
-import { ApiModel, TemplateModel } from '../model';
-import { NormalizedStatement } from '../policy-eval';
+import { containsUnresolved } from './intrinsics';
+import { ApiModel, TemplateModel } from './model';
+import { NormalizedStatement } from './policy-eval';
 
 /** API Gateway's quota on a resource policy, in characters. */
 export const POLICY_LENGTH_LIMIT = 8192;
@@ -44,10 +44,13 @@ export function malformedPrincipals(st: NormalizedStatement): string[] {
   ];
 }
 
-/** Every reason API Gateway rejects the API's policy: the evaluator's fatal problems and malformed principals. */
+/**
+ * Every reason API Gateway rejects the API's policy: the evaluator's fatal problems and malformed
+ * principals, each once (so normalizePolicy may also report malformed principals as fatal).
+ */
 export function policyErrors(api: ApiModel): string[] {
   if (!api.policy) return [];
-  return [...api.policy.fatal, ...api.policy.statements.flatMap(malformedPrincipals)];
+  return Array.from(new Set([...api.policy.fatal, ...api.policy.statements.flatMap(malformedPrincipals)]));
 }
 
 /** Is the policy present and free of errors that make API Gateway reject it? */
