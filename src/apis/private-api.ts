@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { checkAccessPolicyProp } from './access-policy-prop';
 import { applySecureDefaultsAfterConstruction, withSecureDefaults } from './defaults';
+import { applyEndpointSettings, checkEndpointSettings } from './endpoint-settings';
 import { privateApiOpenings } from './private-api-check';
 import { PrivateDomainName, PrivateDomainNameOptions } from './private-domain';
 import { SecureRestApiProps } from './secure-rest-api-props';
@@ -84,6 +85,7 @@ export class PrivateApi extends apigw.RestApi {
   constructor(scope: Construct, id: string, props: PrivateApiProps) {
     const label = describeNewConstruct('PrivateApi', scope, id);
     const p = checkProps(label, props);
+    checkEndpointSettings(label, p, 'PRIVATE');
     const associate = p.associateVpcEndpoints ?? true;
     const associated = [...(p.endpointConfiguration?.vpcEndpoints ?? []), ...(associate ? (p.vpcEndpoints ?? []) : [])];
     const prepared = withSecureDefaults(scope, {
@@ -96,6 +98,7 @@ export class PrivateApi extends apigw.RestApi {
       },
     });
     super(scope, id, prepared.props);
+    applyEndpointSettings(this, p);
     applySecureDefaultsAfterConstruction(this, prepared, () => [
       {
         rule: 'AwsSolutions-APIG4',

@@ -1,7 +1,6 @@
-import { App, CfnParameter, Stack } from 'aws-cdk-lib';
+import { CfnParameter, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
-import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { ACCOUNT, CERT, domainSetup } from './private-domain-fixture';
 import { AccessPolicy, ApiScope, PrivateApi, PrivateDomainName, Source } from '../../src';
@@ -253,5 +252,19 @@ describe('PrivateApi.addPrivateDomainName', () => {
 
     // THEN
     Template.fromStack(stack).resourceCountIs('AWS::ApiGateway::DomainNameV2', 2);
+  });
+});
+
+describe('PrivateDomainName', () => {
+  test('snapshot', () => {
+    // GIVEN / WHEN
+    const { stack } = domainSetup({ basePath: 'v1' });
+
+    // THEN
+    const t = Template.fromStack(stack).toJSON();
+    const picked = Object.fromEntries(
+      Object.entries(t.Resources).filter(([, r]: [string, any]) => /DomainName|BasePathMapping|RestApi$/.test(r.Type)),
+    );
+    expect(picked).toMatchSnapshot();
   });
 });
