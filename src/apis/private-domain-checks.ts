@@ -22,7 +22,7 @@ export interface CheckedDomainProps {
   readonly domainName: string;
   readonly certificate: acm.ICertificate;
   readonly basePath?: string;
-  readonly stage: apigw.Stage;
+  readonly stage: apigw.IStage;
   readonly vpcEndpoints: ec2.IInterfaceVpcEndpoint[];
   readonly accessPolicy?: AccessPolicy;
 }
@@ -101,7 +101,7 @@ function checkStage(scope: IConstruct, api: apigw.RestApiBase, stage: unknown): 
       prop: 'stage',
       value: stage,
       problem: stage === undefined ? 'is required: the API has no deployment stage' : 'is not a Stage',
-      expected: "an apigw.Stage of the API (or leave it unset and keep the API's deployment stage)",
+      expected: "a stage of the API (apigw.IStage), or unset for the API's deployment stage",
     });
   }
   return chosen;

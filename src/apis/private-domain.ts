@@ -43,7 +43,7 @@ export interface PrivateDomainNameOptions {
    *
    * @default - the API's deployment stage
    */
-  readonly stage?: apigw.Stage;
+  readonly stage?: apigw.IStage;
 
   /**
    * Interface VPC endpoints of this app that may call the API through the domain: each gets a domain name

@@ -168,6 +168,21 @@ describe('PrivateApi.addPrivateDomainName', () => {
     ).toThrow(/'accessPolicy' is not an AccessPolicy/);
   });
 
+  test('fails when the stage is not a stage, or the API has no deployment stage', () => {
+    // GIVEN
+    const { stack, api, certificate, endpoint } = domainSetup();
+    const undeployed = new PrivateApi(stack, 'Undeployed', { vpcEndpoints: [endpoint], deploy: false });
+    undeployed.root.addMethod('GET', new apigw.MockIntegration());
+
+    // WHEN / THEN
+    expect(() =>
+      api.addPrivateDomainName('St', { domainName: 'st.example.com', certificate, stage: 'prod' as any }),
+    ).toThrow(/'stage' is not a Stage/);
+    expect(() => undeployed.addPrivateDomainName('St', { domainName: 'st.example.com', certificate })).toThrow(
+      /'stage' is required: the API has no deployment stage/,
+    );
+  });
+
   test('fails when a domain endpoint is not one the API admits', () => {
     // GIVEN
     const { stack, api, certificate, vpc } = domainSetup();
