@@ -10,6 +10,7 @@ import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct, IConstruct } from 'constructs';
+import { ipv4OnlyRules } from './endpoint-settings';
 import { checkDomainProps, domainKey, requireDomainV2 } from './private-domain-checks';
 import { AccessPolicy, Source } from '../access';
 import { PolicyAttachment } from '../access/attachment';
@@ -178,6 +179,7 @@ export class PrivateDomainName extends Construct {
     }
     errors.push(...this.sharedEndpoints());
     for (const w of this.accessPolicy._warnings()) Annotations.of(this).addWarningV2(w.id, w.message);
+    this.ipv4OnlyWarnings();
     this.quotaWarnings();
     return errors;
   }
@@ -201,6 +203,19 @@ export class PrivateDomainName extends Construct {
       }
     }
     return errors;
+  }
+
+  /** Private domains are dual-stack only: IP rules with IPv4 ranges alone do not cover IPv6 callers. */
+  private ipv4OnlyWarnings(): void {
+    for (const r of ipv4OnlyRules(this.accessPolicy._partsFor(Stack.of(this)))) {
+      const ranges = JSON.stringify(r.ranges);
+      Annotations.of(this).addWarningV2(
+        `cdk-api-gatekeeper:ipv4-only-${r.effect}`,
+        r.effect === 'allow'
+          ? `an allow rule lists only IPv4 ranges ${ranges}, but a private domain is always dual-stack: IPv6 callers are not covered by it and are refused`
+          : `a deny rule lists only IPv4 ranges ${ranges}, but a private domain is always dual-stack: IPv6 callers from the same networks are not denied and get through`,
+      );
+    }
   }
 
   /** Warnings (once per app, on its first domain) when the app passes the adjustable domain quotas. */

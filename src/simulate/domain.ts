@@ -285,3 +285,41 @@ export function decideDomain(model: DomainsModel, req: DomainRequest): DomainDec
     context: { [VIA_DOMAIN_ARN]: [domain.viaDomainArn] },
   };
 }
+
+/** One domain as `explain` would list it: its mappings and which associated endpoints may call through it. */
+export interface DomainReport {
+  readonly domain: string;
+  readonly domainName: string;
+  readonly viaDomainArn: string;
+  readonly mappings: ReadonlyArray<{ readonly basePath: string; readonly api?: string; readonly stage?: string }>;
+  /** Per associated endpoint: whether the domain's policy admits an anonymous call from it. */
+  readonly endpoints: ReadonlyArray<{
+    readonly vpcEndpointId: string;
+    readonly admitted: boolean;
+    readonly reasons: string[];
+  }>;
+  readonly notes: string[];
+}
+
+/**
+ * Who may call through each private domain (anonymous callers through each associated endpoint; the
+ * domain policy alone — the API's policy decides next), for the `explain` report.
+ */
+export function explainDomains(model: DomainsModel): DomainReport[] {
+  return model.domains.map((d) => ({
+    domain: d.logicalId,
+    domainName: d.domainName,
+    viaDomainArn: d.viaDomainArn,
+    mappings: d.mappings.map((m) => ({ basePath: m.basePath, api: m.api, stage: m.stage })),
+    endpoints: d.associatedEndpoints.map((vpce) => {
+      if (!d.policy) return { vpcEndpointId: vpce, admitted: false, reasons: ['no policy (deny all)'] };
+      const e = evaluatePolicy(
+        d.policy,
+        { action: 'execute-api:Invoke', resource: d.viaDomainArn, context: { 'aws:sourcevpce': [vpce] } },
+        { ...model.env, apiId: '' },
+      );
+      return { vpcEndpointId: vpce, admitted: e.verdict === 'allow', reasons: e.reasons };
+    }),
+    notes: [...d.notes],
+  }));
+}

@@ -240,6 +240,21 @@ describe('PrivateApi.addPrivateDomainName', () => {
     expect(() => app.synth()).toThrow(/can only hold rules for the whole API/);
   });
 
+  test('warns about IPv4-only rules of the domain (private domains are dual-stack)', () => {
+    // GIVEN / WHEN
+    const { stack } = domainSetup({
+      accessPolicy: new AccessPolicy({ allow: [Source.anyone()], deny: [Source.ipRanges(['10.0.9.0/24'])] }),
+    });
+
+    // THEN
+    Annotations.fromStack(stack).hasWarning(
+      '/Stack/Api/Internal',
+      Match.stringLikeRegexp(
+        'a private domain is always dual-stack: IPv6 callers from the same networks are not denied',
+      ),
+    );
+  });
+
   test('warns past the private domain quota', () => {
     // GIVEN
     const { stack, certificate, endpoint } = domainSetup();

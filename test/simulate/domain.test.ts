@@ -1,7 +1,14 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { RequestSimulator } from '../../src';
-import { decideDomain, DomainDecision, matchMapping, readDomains, VIA_DOMAIN_ARN } from '../../src/simulate/domain';
+import {
+  decideDomain,
+  DomainDecision,
+  explainDomains,
+  matchMapping,
+  readDomains,
+  VIA_DOMAIN_ARN,
+} from '../../src/simulate/domain';
 import { buildModel } from '../../src/simulate/model';
 import { evaluatePolicy } from '../../src/simulate/policy-eval';
 import { ACCOUNT, domainSetup } from '../apis/private-domain-fixture';
@@ -228,5 +235,26 @@ describe('simulate/domain', () => {
     expect(matchMapping(maps, '/v1')).toMatchObject({ mapping: { logicalId: 'V1' }, rest: '/' });
     expect(matchMapping(maps, '/v2/items')).toMatchObject({ mapping: { logicalId: 'Root' }, rest: '/v2/items' });
     expect(matchMapping([maps[0]], '/v2/items')).toBeUndefined();
+  });
+});
+
+describe('explainDomains', () => {
+  test('lists each domain, its mappings and which associated endpoints the domain admits', () => {
+    // GIVEN
+    const fixture = domainSetup({ basePath: 'v1' });
+    const template = Template.fromStack(fixture.stack).toJSON();
+    const model = readDomains(template, { account: ACCOUNT });
+    const listed = fixture.stack.resolve(fixture.endpoint.vpcEndpointId).Ref as string;
+
+    // WHEN
+    const [report] = explainDomains(model);
+
+    // THEN
+    expect(report).toMatchObject({
+      domainName: HOST,
+      mappings: [{ basePath: 'v1', stage: 'prod' }],
+      endpoints: [{ vpcEndpointId: model.endpointId(listed), admitted: true }],
+    });
+    expect(report.mappings[0].api).toBe(fixture.stack.getLogicalId(fixture.api.node.defaultChild as any));
   });
 });
