@@ -139,6 +139,21 @@ export class PrivateApi extends apigw.RestApi {
     return new PrivateDomainName(this, id, { ...options, vpcEndpoints, api: this });
   }
 
+  /**
+   * Refused on a PrivateApi: RestApi's `addDomainName` makes a regional or edge (V1) custom domain name,
+   * which cannot serve a PRIVATE API, and jsii does not let a subclass change its parameter types. Use
+   * {@link PrivateApi.addPrivateDomainName}, which takes the same `domainName`, `certificate` and `basePath`
+   * plus `vpcEndpoints` and `accessPolicy`.
+   */
+  public addDomainName(id: string, options: apigw.DomainNameOptions): apigw.DomainName {
+    throw propError(this, {
+      prop: `addDomainName('${id}')`,
+      value: (options as apigw.DomainNameOptions | undefined)?.domainName,
+      problem: 'makes a public (V1) custom domain name, which a PRIVATE API cannot use',
+      expected: `addPrivateDomainName('${id}', { domainName, certificate, basePath?, vpcEndpoints?, accessPolicy? })`,
+    });
+  }
+
   /** A domain endpoint the API's policy refuses would make the domain useless: refuse it at once. */
   private checkDomainEndpoints(id: string, endpoints: unknown[]): void {
     if (this.admitted.vpcs || this.admitted.vpcIds) return; // admitted by VPC: not decidable here

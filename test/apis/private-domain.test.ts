@@ -118,6 +118,16 @@ describe('PrivateApi.addPrivateDomainName', () => {
     expect(via).toHaveLength(3);
   });
 
+  test("fails when RestApi's addDomainName is used on a PrivateApi, naming addPrivateDomainName", () => {
+    // GIVEN
+    const { api, certificate } = domainSetup();
+
+    // WHEN / THEN
+    expect(() => api.addDomainName('Public', { domainName: 'orders.example.com', certificate })).toThrow(
+      /PrivateApi 'Stack\/Api': 'addDomainName\('Public'\)'.*public \(V1\) custom domain name.*expected addPrivateDomainName\('Public'/,
+    );
+  });
+
   test('fails when the domain name is a wildcard', () => {
     // GIVEN
     const { api, certificate, endpoint } = domainSetup();
