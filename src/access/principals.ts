@@ -110,6 +110,10 @@ function addPrincipal(out: PrincipalTranslation, p: unknown, i: number): void {
     out.problems.push(bad(arg, String(principal), 'has no policy principal'));
     return;
   }
+  if (isEveryone(json)) {
+    out.problems.push(bad(arg, '*', 'is every principal', `${PRINCIPAL_FORM}; use Source.anyone() for everyone`));
+    return;
+  }
   for (const [kind, values] of Object.entries(json)) {
     if (kind !== 'AWS') {
       out.problems.push(
@@ -124,6 +128,11 @@ function addPrincipal(out: PrincipalTranslation, p: unknown, i: number): void {
     }
     for (const v of values) addAwsValue(out, arg, String(v));
   }
+}
+
+/** `StarPrincipal` (`LiteralString: *`) or `AnyPrincipal` (`AWS: *`): everyone, which is Source.anyone(). */
+function isEveryone(json: Record<string, string[]>): boolean {
+  return Object.values(json).some((values) => values.some((v) => v === '*'));
 }
 
 /** Translates principal objects (problems are reported, not thrown). */

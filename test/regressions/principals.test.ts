@@ -98,7 +98,7 @@ describe('class 3: IAM principal objects translate exactly or are refused', () =
     [
       'a StarPrincipal',
       () => new iam.StarPrincipal(),
-      /principals\[0\]'.*expected an IAM role, user or account principal/,
+      /principals\[0\]'.*is every principal.*expected .*Source\.anyone\(\)/,
     ],
     [
       'an assumed-role session ARN',
