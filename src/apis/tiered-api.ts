@@ -8,6 +8,7 @@ import {
   methodAuth,
   withSecureDefaults,
 } from './defaults';
+import { applyEndpointSettings, checkEndpointSettings } from './endpoint-settings';
 import { SecureRestApiProps } from './secure-rest-api-props';
 import { AccessPolicy } from '../access';
 import { describeNewConstruct, propError, propMessage } from '../private/errors';
@@ -29,6 +30,14 @@ export interface TieredApiProps extends SecureRestApiProps {
    * @default - anyone who holds a valid key
    */
   readonly accessPolicy?: AccessPolicy;
+
+  /**
+   * Spread the API keys over this many nested stacks (see `UsageTiersProps.keyShards`). Fix it for the
+   * life of the app: changing it replaces keys.
+   *
+   * @default - every key in this API's stack
+   */
+  readonly keyShards?: number;
 }
 
 /**
@@ -59,6 +68,7 @@ export class TieredApi extends apigw.RestApi {
   constructor(scope: Construct, id: string, props: TieredApiProps = {}) {
     const label = describeNewConstruct('TieredApi', scope, id);
     checkProps(label, props);
+    checkEndpointSettings(label, props ?? {});
     const prepared = withSecureDefaults(
       scope,
       {
@@ -68,9 +78,14 @@ export class TieredApi extends apigw.RestApi {
       { stageRateLimit: TieredApi.DEFAULT_STAGE_RATE_LIMIT, stageBurstLimit: TieredApi.DEFAULT_STAGE_BURST_LIMIT },
     );
     super(scope, id, prepared.props);
+    applyEndpointSettings(this, props ?? {});
     applySecureDefaultsAfterConstruction(this, prepared, tieredAcknowledgements);
 
-    this.tiers = new UsageTiers(this, 'Tiers', { stages: [this.deploymentStage], tiers: props.tiers });
+    this.tiers = new UsageTiers(this, 'Tiers', {
+      stages: [this.deploymentStage],
+      tiers: props.tiers,
+      keyShards: props.keyShards,
+    });
     props.accessPolicy?.applyTo(this);
 
     this.node.addValidation({ validate: () => this.validateTiersAndKeys() });

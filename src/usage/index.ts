@@ -2,3 +2,4 @@
 export * from './tier';
 export * from './usage-tiers';
 export * from './meter';
+export * from './key-issuer';
