@@ -20,8 +20,8 @@ import {
   planConstructId,
   UsageProblem,
 } from './checks';
-import { applyMarketplaceProductCode } from './marketplace';
 import { KeyPlacement } from './key-shards';
+import { applyMarketplaceProductCode } from './marketplace';
 import { requireKeysOn } from './require-keys';
 import { AddKeyOptions, ImportKeyOptions, MethodThrottle, TierProps } from './tier';
 import { addResourceDependency } from '../private/dependency';
