@@ -3,6 +3,7 @@
  * becomes an {@link Unresolved} marker that carries the reason; callers treat it conservatively.
  */
 import { createHash } from 'crypto';
+import { SimulationInputError } from './request';
 
 /** A value the simulator could not compute offline. */
 export class Unresolved {
@@ -63,6 +64,8 @@ export class Resolver {
   /** physical placeholder → logical id */
   public readonly idToLogical = new Map<string, string>();
   private readonly conditionCache = new Map<string, boolean | Unresolved>();
+  /** attributes being resolved (to refuse cycles) */
+  private readonly resolving = new Set<string>();
 
   constructor(
     public readonly template: { [key: string]: any },
@@ -151,7 +154,7 @@ export class Resolver {
     if (type === 'AWS::EC2::VPC' && attr === 'VpcId') return this.refOfResource(logicalId, res);
     if (attr === 'Arn' && (type === 'AWS::IAM::Role' || type === 'AWS::IAM::User')) {
       const nameProp = type === 'AWS::IAM::Role' ? 'RoleName' : 'UserName';
-      const given = this.resolve(res.Properties?.[nameProp]);
+      const given = this.resolveOnce(`${logicalId}.${attr}`, `${logicalId}.${nameProp}`, res.Properties?.[nameProp]);
       const name =
         typeof given === 'string' ? given : `${logicalId}-${placeholderId(logicalId, type).slice(-8).toUpperCase()}`;
       return `arn:${this.ctx.partition}:iam::${this.ctx.account}:${type === 'AWS::IAM::Role' ? 'role' : 'user'}/${name}`;
@@ -160,6 +163,24 @@ export class Resolver {
       return `arn:${this.ctx.partition}:placeholder:${this.ctx.region}:${this.ctx.account}:${logicalId}`;
     }
     return `${placeholderId(logicalId, type)}.${attr}`;
+  }
+
+  /**
+   * Resolves a property that an attribute is made of, refusing a cycle (`RoleName: !GetAtt Role.Arn`):
+   * CloudFormation rejects circular dependencies, so the template is bad input.
+   */
+  private resolveOnce(attribute: string, property: string, value: any): any {
+    if (this.resolving.has(attribute)) {
+      throw new SimulationInputError(
+        `circular reference in the template: ${attribute} needs ${property}, which refers back to ${attribute} (CloudFormation rejects circular dependencies)`,
+      );
+    }
+    this.resolving.add(attribute);
+    try {
+      return this.resolve(value);
+    } finally {
+      this.resolving.delete(attribute);
+    }
   }
 
   /** Evaluates a named condition of the template. */

@@ -2,7 +2,7 @@
  * Checks of a request handed to the simulator (JavaScript callers and the CLI have no compiler): each
  * problem is a SimulationInputError naming the field, the value and the accepted form.
  */
-import { SimulationInputError } from './pipeline';
+import { SimulationInputError } from './request';
 
 const STRING_FIELDS = [
   'api',
