@@ -39,15 +39,23 @@ export enum IdentityPolicy {
   NONE = 'none',
 }
 
-/** Bad simulator input (unknown API, stage or key, a malformed address…): the CLI exits 2 with its message. */
-export class SimulationInputError extends Error {
-  /** @param message what is wrong, the value given and the accepted form */
+/**
+ * Bad simulator input (unknown API, stage or key, a malformed address…): the CLI exits 2 with its message.
+ * (A class extending `Error` cannot cross jsii, so it is exported to TypeScript and JavaScript as a value
+ * and a type; other languages see the error's message.)
+ */
+class SimulationInputErrorClass extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'SimulationInputError';
-    Object.setPrototypeOf(this, SimulationInputError.prototype);
+    Object.setPrototypeOf(this, SimulationInputErrorClass.prototype);
   }
 }
+
+/** Bad simulator input: `err instanceof SimulationInputError` tells it from a defect. */
+export const SimulationInputError = SimulationInputErrorClass;
+/** Bad simulator input (the type of {@link SimulationInputError}). */
+export type SimulationInputError = SimulationInputErrorClass;
 
 /**
  * A caller signing with SigV4 (an IAM principal). Absent on a request = an anonymous caller.

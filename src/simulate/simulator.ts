@@ -200,9 +200,20 @@ export class RequestSimulator {
     return this.report().findings.map((f) => ({ ...f }));
   }
 
-  /** The `explain` report as Markdown: who may call what, usage plans, findings, what was not simulated. */
-  public explain(): string {
-    return renderMarkdown(this.report(), 'cdk-api-gatekeeper explain');
+  /**
+   * The `explain` report as Markdown: who may call what, usage plans, findings, what was not simulated.
+   * @param title the report's heading (the CLI uses the template's file name)
+   */
+  public explain(title: string = 'cdk-api-gatekeeper explain'): string {
+    return renderMarkdown(this.report(), title);
+  }
+
+  /**
+   * The `explain` report as data (`explain --format json`).
+   * @internal
+   */
+  public _report(): ExplainReport {
+    return this.report();
   }
 
   private report(): ExplainReport {
@@ -224,11 +235,26 @@ export class RequestSimulator {
     if (kind === 'logical') {
       return this.model.resolver.idToLogical.get(v) ?? v;
     }
-    if ((kind === 'vpce' || kind === 'vpc') && resources[v]) {
+    if (kind === 'vpce') return this.vpcEndpointId(v);
+    if (kind === 'vpc' && resources[v]) {
       const r = this.model.resolver.resolve({ Ref: v });
       if (typeof r === 'string') return r;
     }
     return v;
+  }
+
+  /**
+   * A VPC endpoint id (`vpce-` and hexadecimal digits) or the logical id of an `AWS::EC2::VPCEndpoint` in
+   * the template (its placeholder id then).
+   */
+  private vpcEndpointId(v: string): string {
+    const res = this.model.resolver.resources[v];
+    if (res && res.Type === 'AWS::EC2::VPCEndpoint') return this.model.resolver.resolve({ Ref: v });
+    if (/^vpce-[0-9a-f]+$/.test(v)) return v;
+    const endpoints = this.model.vpcEndpoints.map((e) => e.logicalId);
+    throw new SimulationInputError(
+      `'vpcEndpointId' is malformed: got ${JSON.stringify(v)}; expected a VPC endpoint id (vpce- and hexadecimal digits, e.g. vpce-0123456789abcdef0)${endpoints.length > 0 ? ` or the logical id of one of the template's endpoints: ${endpoints.join(', ')}` : ''}`,
+    );
   }
 
   private toPipeline(r: SimulatedRequest, at: number): PipelineRequest {

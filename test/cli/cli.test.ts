@@ -243,7 +243,7 @@ describe('simulate', () => {
     const r = run('simulate', file, '--method', 'GET', '--path', '/items');
     // THEN
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/several stages; choose one with 'stage': dev, prod/);
+    expect(r.err).toMatch(/several stages; choose one with --stage: dev, prod/);
   });
 });
 

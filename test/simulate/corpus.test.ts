@@ -162,7 +162,7 @@ d('corpus verdicts: sam/', () => {
 
   test('api_with_custom_domains_private: a public API with no methods in its body: every request is refused', () => {
     const sim = load('sam/api_with_custom_domains_private.json');
-    expect(sim.invoke({ method: 'GET', path: '/', stage: 'prod', vpcEndpointId: 'vpce-abcd1234efg' }).statusCode).toBe(
+    expect(sim.invoke({ method: 'GET', path: '/', stage: 'prod', vpcEndpointId: 'vpce-abcd1234ef0' }).statusCode).toBe(
       403,
     );
   });
