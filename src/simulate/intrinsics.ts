@@ -277,41 +277,12 @@ export class Resolver {
       }
       case 'Fn::Sub':
         return this.sub(arg, depth);
-      case 'Fn::Join': {
-        if (!Array.isArray(arg) || arg.length !== 2) return new Unresolved('malformed Fn::Join');
-        const delim = this.resolve(arg[0], depth + 1);
-        const list = this.resolve(arg[1], depth + 1);
-        if (isUnresolved(delim)) return delim;
-        if (isUnresolved(list)) return list;
-        if (!Array.isArray(list)) return new Unresolved('Fn::Join needs a list');
-        const u = list.find(isUnresolved);
-        if (u) return u;
-        if (list.some((x: any) => typeof x === 'object' && x !== null)) {
-          return new Unresolved('Fn::Join of a non-string');
-        }
-        return list.map((x: any) => String(x)).join(String(delim));
-      }
-      case 'Fn::Select': {
-        if (!Array.isArray(arg) || arg.length !== 2) return new Unresolved('malformed Fn::Select');
-        const idx = this.resolve(arg[0], depth + 1);
-        const list = this.resolve(arg[1], depth + 1);
-        if (isUnresolved(idx)) return idx;
-        if (isUnresolved(list)) return list;
-        const i = Number(idx);
-        if (!Array.isArray(list) || !Number.isInteger(i) || i < 0 || i >= list.length) {
-          return new Unresolved('Fn::Select index out of range');
-        }
-        return list[i];
-      }
-      case 'Fn::Split': {
-        if (!Array.isArray(arg) || arg.length !== 2) return new Unresolved('malformed Fn::Split');
-        const delim = this.resolve(arg[0], depth + 1);
-        const s = this.resolve(arg[1], depth + 1);
-        if (isUnresolved(delim)) return delim;
-        if (isUnresolved(s)) return s;
-        if (typeof s !== 'string') return new Unresolved('Fn::Split of a non-string');
-        return s.split(String(delim));
-      }
+      case 'Fn::Join':
+        return this.join(arg, depth);
+      case 'Fn::Select':
+        return this.select(arg, depth);
+      case 'Fn::Split':
+        return this.split(arg, depth);
       case 'Fn::If': {
         if (!Array.isArray(arg) || arg.length !== 3) return new Unresolved('malformed Fn::If');
         const c = this.condition(String(arg[0]));
@@ -350,6 +321,44 @@ export class Resolver {
       default:
         return undefined;
     }
+  }
+
+  private join(arg: any, depth: number): any {
+    if (!Array.isArray(arg) || arg.length !== 2) return new Unresolved('malformed Fn::Join');
+    const delim = this.resolve(arg[0], depth + 1);
+    const list = this.resolve(arg[1], depth + 1);
+    if (isUnresolved(delim)) return delim;
+    if (isUnresolved(list)) return list;
+    if (!Array.isArray(list)) return new Unresolved('Fn::Join needs a list');
+    const u = list.find(isUnresolved);
+    if (u) return u;
+    if (list.some((x: any) => typeof x === 'object' && x !== null)) {
+      return new Unresolved('Fn::Join of a non-string');
+    }
+    return list.map((x: any) => String(x)).join(String(delim));
+  }
+
+  private select(arg: any, depth: number): any {
+    if (!Array.isArray(arg) || arg.length !== 2) return new Unresolved('malformed Fn::Select');
+    const idx = this.resolve(arg[0], depth + 1);
+    const list = this.resolve(arg[1], depth + 1);
+    if (isUnresolved(idx)) return idx;
+    if (isUnresolved(list)) return list;
+    const i = Number(idx);
+    if (!Array.isArray(list) || !Number.isInteger(i) || i < 0 || i >= list.length) {
+      return new Unresolved('Fn::Select index out of range');
+    }
+    return list[i];
+  }
+
+  private split(arg: any, depth: number): any {
+    if (!Array.isArray(arg) || arg.length !== 2) return new Unresolved('malformed Fn::Split');
+    const delim = this.resolve(arg[0], depth + 1);
+    const s = this.resolve(arg[1], depth + 1);
+    if (isUnresolved(delim)) return delim;
+    if (isUnresolved(s)) return s;
+    if (typeof s !== 'string') return new Unresolved('Fn::Split of a non-string');
+    return s.split(String(delim));
   }
 
   private sub(arg: any, depth: number): any {
