@@ -2,15 +2,17 @@
  * Step 1: the endpoint. A PRIVATE API is reachable only through an interface VPC endpoint
  * (docs/SEMANTICS.md "Private APIs"): a request from outside every endpoint gets 403, whatever the policy.
  */
-import { DecisionContext, PASS, StepResult } from './context';
+import { DecidedBy } from '../request';
+import { DecisionContext, PASS, StepResult, refuse } from './context';
 
 export function privateEndpoint(ctx: DecisionContext): StepResult {
   if (ctx.isPrivate && !ctx.request.vpcEndpointId) {
-    return {
-      reasons: [
-        'the request reaches a PRIVATE API from outside any VPC endpoint (no aws:SourceVpce); the resource policy decides',
-      ],
-    };
+    return refuse(
+      403,
+      DecidedBy.RESOURCE_POLICY,
+      'Forbidden',
+      `API ${ctx.api.logicalId} is PRIVATE: it is reachable only through an interface VPC endpoint, and this request comes from outside every VPC endpoint (no aws:SourceVpce), so it is refused whatever the resource policy says (the exact message is inferred [I])`,
+    );
   }
   if (!ctx.isPrivate && ctx.request.vpcEndpointId) {
     return {
