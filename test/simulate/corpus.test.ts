@@ -6,9 +6,18 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { RequestSimulator } from '../../src/simulate';
 
-const CORPUS = path.join(__dirname, '..', '..', '..', 'shared', 'corpus');
+const CORPUS = process.env.GATEKEEPER_CORPUS_DIR ?? path.join(__dirname, '..', '..', '..', 'shared', 'corpus');
 const present = fs.existsSync(path.join(CORPUS, 'MANIFEST.md'));
+// Missing corpus = a failure (CI must not go green without it), unless skipping is asked for explicitly.
+const skipAsked = process.env.GATEKEEPER_CORPUS === 'skip';
 const d = present ? describe : describe.skip;
+if (!present && !skipAsked) {
+  test('the corpus is present at ../shared/corpus', () => {
+    throw new Error(
+      `the template corpus is missing: ${CORPUS}/MANIFEST.md does not exist. Check it out beside the repository, or set GATEKEEPER_CORPUS=skip to run without it`,
+    );
+  });
+}
 const T0 = Date.UTC(2026, 0, 5);
 
 function load(rel: string, options = {}): RequestSimulator {
