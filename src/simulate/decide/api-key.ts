@@ -1,7 +1,7 @@
 /**
  * Step 6: the API key, on methods that require one: present, known, enabled and in a usage plan bound to
  * this stage, or 403 Forbidden. With key source AUTHORIZER the key is the Lambda authorizer's
- * `usageIdentifierKey` (docs/SEMANTICS.md "API keys").
+ * `usageIdentifierKey` (docs/SEMANTICS.md "API key source").
  */
 import type { KeyModel } from '../model';
 import { DecidedBy, SimulationInputError } from '../request';

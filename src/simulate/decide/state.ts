@@ -1,4 +1,4 @@
-/** Token buckets and quota counters, advanced by request time (docs/SEMANTICS.md "Throttles and quotas"). */
+/** Token buckets and quota counters, advanced by request time (docs/SEMANTICS.md "Usage plans and metering"). */
 import type { ThrottleModel } from '../model';
 
 interface Bucket {

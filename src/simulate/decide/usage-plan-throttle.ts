@@ -1,6 +1,6 @@
 /**
  * Step 7: the usage plan's throttle per key, then its per-method throttle for this stage (both applied
- * when both are set: the stricter reading [U]). Token buckets per docs/SEMANTICS.md "Throttles".
+ * when both are set: the stricter reading [U]). Token buckets per docs/SEMANTICS.md "Usage plans and metering".
  */
 import { DecidedBy } from '../request';
 import { DecisionContext, StepResult, methodOf, refuse } from './context';

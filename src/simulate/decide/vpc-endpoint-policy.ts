@@ -1,6 +1,6 @@
 /**
  * Step 2: the VPC endpoint policy, when the endpoint is in the template. It is evaluated before the API
- * and must allow the call; its identity is the SigV4 caller if any (docs/SEMANTICS.md "VPC endpoint policies").
+ * and must allow the call; its identity is the SigV4 caller if any (docs/SEMANTICS.md "Request pipeline").
  */
 import { evaluatePolicy } from '../policy-eval';
 import { DecidedBy } from '../request';
