@@ -1,12 +1,4 @@
 // Public names of src/simulate/ (re-exported by src/index.ts).
 export * from './simulator';
-export {
-  AuthorizerDecision,
-  CallerIdentity,
-  DecidedBy,
-  IdentityPolicy,
-  SimulatedRequest,
-  SimulationInputError,
-  SimulationResult,
-  SimulationSummary,
-} from './request';
+export { AuthorizerDecision, DecidedBy, IdentityPolicy, SimulationInputError } from './request';
+export type { CallerIdentity, SimulatedRequest, SimulationResult, SimulationSummary } from './request';
