@@ -380,6 +380,19 @@ describe('7. bad input is a SimulationInputError', () => {
     );
   });
 
+  test('fails when authorizer or caller.identityPolicy is outside its enum', () => {
+    expect(() => sim.invoke({ method: 'GET', path: '/items', authorizer: 'maybe' as AuthorizerDecision })).toThrow(
+      /'authorizer' is malformed: got "maybe"/,
+    );
+    expect(() =>
+      sim.invoke({
+        method: 'GET',
+        path: '/items',
+        caller: { account: '123456789012', identityPolicy: 'yes' as IdentityPolicy },
+      }),
+    ).toThrow(/'caller.identityPolicy' is malformed: got "yes"/);
+  });
+
   test('fails when invokeRepeatedly is asked for more than the bound', () => {
     expect(() => sim.invokeRepeatedly({ method: 'GET', path: '/items', vpcEndpointId: VPCE }, MAX_REPEAT + 1)).toThrow(
       /'count' is malformed/,
