@@ -7,7 +7,7 @@
  */
 import { Annotations, IResolvable, Lazy, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
-import { CompileError, compilePolicy, PolicyJson, PolicyPart } from './compile/compile';
+import { CompileError, compilePolicy, PolicyJson, PolicyPart, StatementJson } from './compile/compile';
 import { EndpointKind, StageSet } from './compile/model';
 import { flattenIntrinsics, policySize, POLICY_SIZE_LIMIT } from './compile/size';
 import { apiStages } from '../private/api-stages';
@@ -54,6 +54,8 @@ export class PolicyAttachment {
   }
 
   private readonly policies: AppliedPolicy[] = [];
+  /** Statements added by other constructs (e.g. a private domain's), rendered at synthesis after the compiled ones. */
+  private readonly extra: Array<() => StatementJson[]> = [];
   private readonly original: unknown;
   private readonly lazy: IResolvable;
 
@@ -70,6 +72,20 @@ export class PolicyAttachment {
   /** Adds a policy (AND with the others). Applying the same policy twice has no further effect. */
   public add(policy: AppliedPolicy): void {
     if (!this.policies.includes(policy)) this.policies.push(policy);
+  }
+
+  /**
+   * Adds statements rendered at synthesis after the compiled ones (they are part of the checked, hashed
+   * policy). Used for the Deny statements that bind a private domain's rules to the API.
+   */
+  public addStatements(produce: () => StatementJson[]): void {
+    this.extra.push(produce);
+  }
+
+  /** The rules of every applied policy (AND-ed parts), as compiler data. */
+  public parts(): PolicyPart[] {
+    const stack = Stack.of(this.api);
+    return this.policies.flatMap((p) => p._partsFor(stack));
   }
 
   /** The endpoint type and stages of the API, as they are now. */
@@ -99,7 +115,8 @@ export class PolicyAttachment {
     }
     const base = Stack.of(this.api).resolve(this.original);
     const theirs = base && Array.isArray(base.Statement) ? base.Statement : base?.Statement ? [base.Statement] : [];
-    return { Version: '2012-10-17', Statement: [...theirs, ...ours.Statement] };
+    const extra = this.extra.flatMap((produce) => produce());
+    return { Version: '2012-10-17', Statement: [...theirs, ...ours.Statement, ...extra] };
   }
 
   private validate(): string[] {

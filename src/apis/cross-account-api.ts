@@ -3,6 +3,7 @@ import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { applySecureDefaultsAfterConstruction, methodAuth, withSecureDefaults } from './defaults';
+import { applyEndpointSettings, checkEndpointSettings } from './endpoint-settings';
 import { SecureRestApiProps } from './secure-rest-api-props';
 import { AccessPolicy, Source } from '../access';
 import { describeNewConstruct, propError, propMessage } from '../private/errors';
@@ -78,6 +79,7 @@ export class CrossAccountApi extends apigw.RestApi {
   constructor(scope: Construct, id: string, props: CrossAccountApiProps) {
     const label = describeNewConstruct('CrossAccountApi', scope, id);
     checkProps(label, props);
+    checkEndpointSettings(label, props ?? {});
     const userAuth = props.defaultMethodOptions?.authorizationType;
     const prepared = withSecureDefaults(scope, {
       ...props,
@@ -87,6 +89,7 @@ export class CrossAccountApi extends apigw.RestApi {
       },
     });
     super(scope, id, prepared.props);
+    applyEndpointSettings(this, props ?? {});
     applySecureDefaultsAfterConstruction(this, prepared, (m) =>
       methodAuth(m).type === apigw.AuthorizationType.IAM
         ? [{ rule: 'AwsSolutions-COG4', reason: 'The method authorizes callers with IAM (SigV4), not Cognito.' }]

@@ -3,3 +3,4 @@ export * from './private-api';
 export * from './cross-account-api';
 export * from './tiered-api';
 export * from './secure-rest-api-props';
+export * from './private-domain';

@@ -3,7 +3,9 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { checkAccessPolicyProp } from './access-policy-prop';
 import { applySecureDefaultsAfterConstruction, withSecureDefaults } from './defaults';
+import { applyEndpointSettings, checkEndpointSettings } from './endpoint-settings';
 import { privateApiOpenings } from './private-api-check';
+import { PrivateDomainName, PrivateDomainNameOptions } from './private-domain';
 import { SecureRestApiProps } from './secure-rest-api-props';
 import { AccessPolicy, Source } from '../access';
 import { checkIds, checkVpcEndpoints, checkVpcs, FORMS, VPC_ID, VPCE_ID } from '../access/checks';
@@ -78,9 +80,12 @@ export class PrivateApi extends apigw.RestApi {
    */
   public readonly accessPolicy: AccessPolicy;
 
+  private readonly admitted: Pick<PrivateApiProps, 'vpcEndpoints' | 'vpcEndpointIds' | 'vpcs' | 'vpcIds'>;
+
   constructor(scope: Construct, id: string, props: PrivateApiProps) {
     const label = describeNewConstruct('PrivateApi', scope, id);
     const p = checkProps(label, props);
+    checkEndpointSettings(label, p, 'PRIVATE');
     const associate = p.associateVpcEndpoints ?? true;
     const associated = [...(p.endpointConfiguration?.vpcEndpoints ?? []), ...(associate ? (p.vpcEndpoints ?? []) : [])];
     const prepared = withSecureDefaults(scope, {
@@ -93,6 +98,7 @@ export class PrivateApi extends apigw.RestApi {
       },
     });
     super(scope, id, prepared.props);
+    applyEndpointSettings(this, p);
     applySecureDefaultsAfterConstruction(this, prepared, () => [
       {
         rule: 'AwsSolutions-APIG4',
@@ -114,7 +120,58 @@ export class PrivateApi extends apigw.RestApi {
     this.accessPolicy = p.accessPolicy ?? new AccessPolicy({ allow: [Source.anyone()] });
     this.accessPolicy.applyTo(this);
 
+    this.admitted = { vpcEndpoints: p.vpcEndpoints, vpcEndpointIds: p.vpcEndpointIds, vpcs: p.vpcs, vpcIds: p.vpcIds };
     this.node.addValidation({ validate: () => privateApiOpenings(this) });
+  }
+
+  /**
+   * Adds a private custom domain name (`AWS::ApiGateway::DomainNameV2`, PRIVATE) that maps to this API:
+   * its resource policy admits only the given VPC endpoints (by default the API's own `vpcEndpoints`), each
+   * gets a domain name access association, and this API's policy admits calls through the domain only as
+   * the domain's policy does. The API's own execute-api URL keeps working for the endpoints the API admits.
+   * (Not `addDomainName`: RestApi's own `addDomainName(id, DomainNameOptions): DomainName` makes public V1
+   * domain names and cannot be overridden with other types.)
+   */
+  public addPrivateDomainName(id: string, options: PrivateDomainNameOptions): PrivateDomainName {
+    if (options === null || typeof options !== 'object') return new PrivateDomainName(this, id, options as any);
+    const vpcEndpoints = options.vpcEndpoints ?? this.admitted.vpcEndpoints;
+    if (Array.isArray(vpcEndpoints)) this.checkDomainEndpoints(id, vpcEndpoints);
+    return new PrivateDomainName(this, id, { ...options, vpcEndpoints, api: this });
+  }
+
+  /**
+   * Refused on a PrivateApi: RestApi's `addDomainName` makes a regional or edge (V1) custom domain name,
+   * which cannot serve a PRIVATE API, and jsii does not let a subclass change its parameter types. Use
+   * {@link PrivateApi.addPrivateDomainName}, which takes the same `domainName`, `certificate` and `basePath`
+   * plus `vpcEndpoints` and `accessPolicy`.
+   */
+  public addDomainName(id: string, options: apigw.DomainNameOptions): apigw.DomainName {
+    throw propError(this, {
+      prop: `addDomainName('${id}')`,
+      value: (options as apigw.DomainNameOptions | undefined)?.domainName,
+      problem: 'makes a public (V1) custom domain name, which a PRIVATE API cannot use',
+      expected: `addPrivateDomainName('${id}', { domainName, certificate, basePath?, vpcEndpoints?, accessPolicy? })`,
+    });
+  }
+
+  /** A domain endpoint the API's policy refuses would make the domain useless: refuse it at once. */
+  private checkDomainEndpoints(id: string, endpoints: unknown[]): void {
+    if (this.admitted.vpcs || this.admitted.vpcIds) return; // admitted by VPC: not decidable here
+    const ids = new Set([
+      ...(this.admitted.vpcEndpoints ?? []).map((e) => e.vpcEndpointId),
+      ...(this.admitted.vpcEndpointIds ?? []),
+    ]);
+    endpoints.forEach((e, i) => {
+      const endpointId = (e as ec2.IInterfaceVpcEndpoint | undefined)?.vpcEndpointId;
+      if (typeof endpointId === 'string' && !ids.has(endpointId)) {
+        throw propError(this, {
+          prop: `addPrivateDomainName('${id}').vpcEndpoints[${i}]`,
+          value: e,
+          problem: "is not one of the API's endpoints, so the API's own policy would refuse every call through it",
+          expected: "endpoints listed in the API's vpcEndpoints or vpcEndpointIds (or add it there)",
+        });
+      }
+    });
   }
 }
 

@@ -8,6 +8,7 @@ import {
   methodAuth,
   withSecureDefaults,
 } from './defaults';
+import { applyEndpointSettings, checkEndpointSettings } from './endpoint-settings';
 import { SecureRestApiProps } from './secure-rest-api-props';
 import { AccessPolicy } from '../access';
 import { describeNewConstruct, propError, propMessage } from '../private/errors';
@@ -59,6 +60,7 @@ export class TieredApi extends apigw.RestApi {
   constructor(scope: Construct, id: string, props: TieredApiProps = {}) {
     const label = describeNewConstruct('TieredApi', scope, id);
     checkProps(label, props);
+    checkEndpointSettings(label, props ?? {});
     const prepared = withSecureDefaults(
       scope,
       {
@@ -68,6 +70,7 @@ export class TieredApi extends apigw.RestApi {
       { stageRateLimit: TieredApi.DEFAULT_STAGE_RATE_LIMIT, stageBurstLimit: TieredApi.DEFAULT_STAGE_BURST_LIMIT },
     );
     super(scope, id, prepared.props);
+    applyEndpointSettings(this, props ?? {});
     applySecureDefaultsAfterConstruction(this, prepared, tieredAcknowledgements);
 
     this.tiers = new UsageTiers(this, 'Tiers', { stages: [this.deploymentStage], tiers: props.tiers });

@@ -61,3 +61,21 @@ export function endpointKindOf(api: apigw.IRestApi): EndpointKind {
   // No type given: EDGE, unless the API is cloned from another one (its type is then that API's).
   return cfn.cloneFrom !== undefined ? 'unknown' : 'public';
 }
+
+/**
+ * The endpoint type name the API ends up with (`EDGE`, `REGIONAL`, `PRIVATE`), and the final
+ * `EndpointConfiguration.IpAddressType`; undefined where a token (or a clone) decides.
+ */
+export function endpointSettingsOf(api: apigw.IRestApi): { type?: string; ipAddressType?: string } {
+  const cfn = api.node.defaultChild;
+  if (!(cfn instanceof apigw.CfnRestApi)) return {};
+  const endpoint = finalProperty(cfn, 'EndpointConfiguration', cfn.endpointConfiguration, 'Types') as any;
+  const ip = opaque(endpoint) ? undefined : (endpoint?.IpAddressType ?? endpoint?.ipAddressType);
+  const ipAddressType = typeof ip === 'string' && !Token.isUnresolved(ip) ? ip.toLowerCase() : undefined;
+  const kind = endpointKindOf(api);
+  if (kind === 'private') return { type: 'PRIVATE', ipAddressType };
+  if (kind === 'unknown') return { ipAddressType };
+  const types = endpoint?.Types ?? endpoint?.types;
+  const first = Array.isArray(types) ? types[0] : typeof types === 'string' ? types.split(',')[0].trim() : undefined;
+  return { type: typeof first === 'string' ? first.toUpperCase() : 'EDGE', ipAddressType };
+}

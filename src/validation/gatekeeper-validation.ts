@@ -5,13 +5,15 @@ import {
   PolicyViolationBeta1,
 } from 'aws-cdk-lib';
 import { RequestSimulator } from '../simulate';
+import { FindingSeverity, findingIds, severityRank, unreadableTemplateFinding } from '../simulate/findings';
 
 /** Options of {@link GatekeeperValidation}. */
 export interface GatekeeperValidationProps {
   /**
-   * The least severe finding reported: `error`, `warning` or `info`. Only `error` findings fail synthesis.
+   * The least severe finding reported: a {@link FindingSeverity} value, `error`, `warning` or `info`. Only
+   * `error` findings fail synthesis.
    *
-   * @default 'warning'
+   * @default FindingSeverity.WARNING
    */
   readonly minimumSeverity?: string;
 
@@ -30,24 +32,6 @@ export interface GatekeeperValidationProps {
   readonly region?: string;
 }
 
-const RANK: Record<string, number> = { info: 0, warning: 1, error: 2 };
-
-/** The finding ids the simulator's `explain` reports (see `SimulatorFinding.id`). */
-const GATEKEEPER_RULE_IDS = [
-  'open-private-api',
-  'private-api-without-policy',
-  'invalid-policy',
-  'no-allow-policy',
-  'uncertain-statement',
-  'key-required-without-plan',
-  'plan-without-limits',
-  'plan-without-stages',
-  'key-without-plan',
-  'key-disabled',
-  'no-methods',
-  'no-stage',
-];
-
 /**
  * A policy-validation plugin that runs the simulator's checks (`cdk-api-gatekeeper explain` findings) over
  * every REST API in the synthesized app, whether this library built it or not: a private API any VPC
@@ -61,18 +45,19 @@ const GATEKEEPER_RULE_IDS = [
 export class GatekeeperValidation implements IPolicyValidationPluginBeta1 {
   /** The plugin's name in CDK's validation report. */
   public readonly name = 'cdk-api-gatekeeper';
-  /** The finding ids this plugin reports. */
-  public readonly ruleIds?: string[] = [...GATEKEEPER_RULE_IDS];
+  /** The finding ids this plugin reports: every rule of the simulator's registry. */
+  public readonly ruleIds?: string[] = findingIds();
   private readonly minimum: number;
 
   constructor(private readonly props: GatekeeperValidationProps = {}) {
-    const min = props.minimumSeverity ?? 'warning';
-    if (!(min in RANK)) {
+    const min = props.minimumSeverity ?? FindingSeverity.WARNING;
+    const rank = severityRank(min);
+    if (rank === undefined) {
       throw new Error(
         `GatekeeperValidation: 'minimumSeverity' is invalid: got ${JSON.stringify(min)}; expected 'error', 'warning' or 'info'`,
       );
     }
-    this.minimum = RANK[min];
+    this.minimum = rank;
   }
 
   /** Runs the checks over the synthesized templates. */
@@ -89,19 +74,13 @@ export class GatekeeperValidation implements IPolicyValidationPluginBeta1 {
           region: this.props.region,
         }).findings();
       } catch (e) {
-        findings = [
-          {
-            id: 'unreadable-template',
-            severity: 'warning',
-            message: `the template could not be read: ${(e as Error).message}`,
-          },
-        ];
+        findings = [unreadableTemplateFinding(e)];
       }
       for (const f of findings) {
-        if ((RANK[f.severity] ?? 0) < this.minimum) continue;
+        if ((severityRank(f.severity) ?? 0) < this.minimum) continue;
         const entry = byRule.get(f.id) ?? { description: '', severity: f.severity, resources: [] };
         entry.description = entry.description ? `${entry.description}; ${f.message}` : f.message;
-        if ((RANK[f.severity] ?? 0) > (RANK[entry.severity] ?? 0)) entry.severity = f.severity;
+        if ((severityRank(f.severity) ?? 0) > (severityRank(entry.severity) ?? 0)) entry.severity = f.severity;
         entry.resources.push({
           resourceLogicalId: f.api ?? '(template)',
           templatePath,

@@ -93,6 +93,67 @@ describe('GatekeeperValidation', () => {
     expect(report.violations).toEqual([]);
   });
 
+  test('warns of a method anyone on the internet can call (the grantExecute sample: GET /pets is NONE)', () => {
+    // GIVEN / WHEN
+    const { report, failed } = validate((stack) => {
+      const api = new apigw.RestApi(stack, 'Api');
+      const pets = api.root.addResource('pets');
+      pets.addMethod('GET', new apigw.MockIntegration());
+      const post = pets.addMethod('POST', new apigw.MockIntegration(), {
+        authorizationType: apigw.AuthorizationType.IAM,
+      });
+      post.grantExecute(new iam.Role(stack, 'Caller', { assumedBy: new iam.AccountRootPrincipal() }));
+    });
+
+    // THEN
+    expect(failed).toBe(false);
+    const v = report.violations.find((x) => x.ruleName === 'unauthenticated-method');
+    expect(v).toMatchObject({
+      severity: 'warning',
+      violatingResources: [expect.objectContaining({ locations: ['stage prod'] })],
+    });
+    expect(v!.description).toMatch(/^GET \/pets on Api\w+ stage prod: no authorization, no API key/);
+    expect(v!.description).not.toMatch(/POST/);
+  });
+
+  test('fails synthesis of a policy over 8,192 characters (policy-too-large)', () => {
+    const { report, failed } = validate((stack) => {
+      const api = new apigw.RestApi(stack, 'Api', { endpointTypes: [apigw.EndpointType.REGIONAL] });
+      for (let i = 0; i < 60; i++) {
+        api.addToResourcePolicy(
+          new iam.PolicyStatement({
+            principals: [new iam.AnyPrincipal()],
+            actions: ['execute-api:Invoke'],
+            resources: ['execute-api:/*'],
+            conditions: { IpAddress: { 'aws:SourceIp': `192.0.2.${i}/32` } },
+          }),
+        );
+      }
+      api.root.addMethod('GET', new apigw.MockIntegration());
+    });
+    expect(failed).toBe(true);
+    expect(rules(report)).toContain('policy-too-large');
+  });
+
+  test('reports a template it cannot read as unreadable-template, a rule it declares', () => {
+    // GIVEN a synthesized template overwritten with something that is not a template
+    const plugin = new GatekeeperValidation();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gk-'));
+    const file = path.join(dir, 'Bad.template.json');
+    fs.writeFileSync(file, JSON.stringify({ Resources: ['x'] }));
+    // WHEN
+    const report = plugin.validate({ templatePaths: [file] } as any);
+    // THEN
+    expect(plugin.ruleIds).toContain('unreadable-template');
+    expect(report.violations).toEqual([
+      expect.objectContaining({
+        ruleName: 'unreadable-template',
+        severity: 'warning',
+        description: expect.stringMatching(/could not be read: not a CloudFormation template/),
+      }),
+    ]);
+  });
+
   test("minimumSeverity 'error' reports errors only", () => {
     const { report } = validate(
       (stack) => {

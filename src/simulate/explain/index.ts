@@ -1,0 +1,41 @@
+/**
+ * `explain`: who may call which methods, tiers and keys, authorizers, what is not simulated, and every
+ * finding of the registry (src/simulate/findings). Plain functions over the model.
+ */
+import { FindingContext, runFindings } from '../findings';
+import { TemplateModel } from '../model';
+import { PipelineOptions } from '../pipeline';
+import { stageReports, undeployedApis } from './matrix';
+import { ExplainReport } from './report';
+import { authorizerReports, domainReports, notSimulatedLines, wafReports } from './template-extras';
+import { tierReports } from './tiers';
+
+export * from './report';
+export { renderMarkdown } from './markdown';
+export { renderJson } from './json';
+export { Finding } from '../findings';
+
+function modelNotes(model: TemplateModel): string[] {
+  return [
+    ...model.notes,
+    ...model.apis.flatMap((api) => api.notes.map((n) => `${api.logicalId}: ${n}`)),
+    ...model.plans.flatMap((p) => p.notes.map((n) => `${p.logicalId}: ${n}`)),
+  ];
+}
+
+/** Builds the `explain` report of a model. */
+export function explainModel(model: TemplateModel, opts: PipelineOptions): ExplainReport {
+  const ctx = new FindingContext(model, opts);
+  const customDomains = domainReports(model);
+  const wafAssociations = wafReports(model);
+  return {
+    stages: stageReports(ctx),
+    undeployed: undeployedApis(ctx),
+    tiers: tierReports(model),
+    authorizers: authorizerReports(model),
+    customDomains,
+    wafAssociations,
+    findings: runFindings(ctx),
+    notes: [...modelNotes(model), ...notSimulatedLines(customDomains, wafAssociations)],
+  };
+}
