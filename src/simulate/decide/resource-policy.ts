@@ -4,12 +4,10 @@
  * PRIVATE API, invalid, or over the 8,192-character quota (docs/SEMANTICS.md "Policy evaluation", "Quotas").
  */
 import { evaluatePolicy } from '../policy-eval';
+import { POLICY_LENGTH_LIMIT, arnPrefixOf, policyLength, rawPolicy } from '../policy-shape';
 import { DecidedBy } from '../request';
 import { conditionContext } from './condition-keys';
 import { DecisionContext, StepResult, deniedMessage, policyEnv, refuse } from './context';
-
-/** API Gateway's quota on a resource policy's length, in characters. */
-export const MAX_POLICY_CHARACTERS = 8192;
 
 export function resourcePolicy(ctx: DecisionContext): StepResult {
   const api = ctx.api;
@@ -48,9 +46,10 @@ function rejection(ctx: DecisionContext): string[] | undefined {
       'an invalid resource policy is rejected by API Gateway (the deployment fails), so no request is admitted (conservative reading)',
     ];
   }
-  if (api.policyLength !== undefined && api.policyLength > MAX_POLICY_CHARACTERS) {
+  const length = policyLength(rawPolicy(ctx.model, api), arnPrefixOf(ctx.model, api));
+  if (length !== undefined && length > POLICY_LENGTH_LIMIT) {
     return [
-      `the resource policy is ${api.policyLength} characters (minified, execute-api:/ expanded), over API Gateway's quota of ${MAX_POLICY_CHARACTERS}: API Gateway rejects it, so no request is admitted (conservative reading for an API already deployed [I])`,
+      `the resource policy is ${length} characters (minified, execute-api:/ expanded), over API Gateway's quota of ${POLICY_LENGTH_LIMIT}: API Gateway rejects it, so no request is admitted (conservative reading for an API already deployed [I])`,
     ];
   }
   return undefined;

@@ -7,11 +7,11 @@ import type { ApiModel, TemplateModel } from './types';
 
 export function readRestApis(reader: TemplateReader, model: TemplateModel): void {
   for (const [id, res] of reader.byType('AWS::ApiGateway::RestApi')) {
-    model.apis.push(readRestApi(reader, model, id, res.Properties ?? {}));
+    model.apis.push(readRestApi(reader, id, res.Properties ?? {}));
   }
 }
 
-function readRestApi(reader: TemplateReader, model: TemplateModel, id: string, props: any): ApiModel {
+function readRestApi(reader: TemplateReader, id: string, props: any): ApiModel {
   const resolver = reader.resolver;
   const notes: string[] = [];
   const body = readBody(reader, props, notes);
@@ -38,9 +38,6 @@ function readRestApi(reader: TemplateReader, model: TemplateModel, id: string, p
     vpcEndpointIds,
     policy: policy?.policy,
     policySource: policy?.source,
-    policyLength: policy
-      ? policyLength(policy.raw, `arn:${model.partition}:execute-api:${model.region}:${model.account}:${apiId}/`)
-      : undefined,
     apiKeySource: typeof keySource === 'string' && keySource.toUpperCase() === 'AUTHORIZER' ? 'AUTHORIZER' : 'HEADER',
     methods: body ? openApiMethods(body, notes) : [],
     stages: [],
@@ -80,21 +77,4 @@ function readPolicy(
     return { policy: normalizePolicy(raw), source: 'Body', raw };
   }
   return undefined;
-}
-
-/**
- * The policy's length as API Gateway counts it against its 8,192-character quota: the minified JSON with
- * the `execute-api:/` shorthand expanded (docs/SEMANTICS.md "Quotas").
- */
-export function policyLength(raw: unknown, arnPrefix: string): number {
-  let doc = raw;
-  if (typeof raw === 'string') {
-    try {
-      doc = JSON.parse(raw);
-    } catch {
-      return raw.length;
-    }
-  }
-  const text = JSON.stringify(doc, (_k, v) => (isUnresolved(v) ? '?' : v)) ?? '';
-  return text.split('"execute-api:/').join(`"${arnPrefix}`).length;
 }

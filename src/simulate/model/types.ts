@@ -70,8 +70,6 @@ export interface ApiModel {
   readonly policy?: NormalizedPolicy;
   /** where the policy came from: `Policy`, `Body` (x-amazon-apigateway-policy) */
   readonly policySource?: string;
-  /** characters of the policy as API Gateway counts them (minified, `execute-api:/` expanded) */
-  readonly policyLength?: number;
   readonly apiKeySource: 'HEADER' | 'AUTHORIZER';
   readonly methods: MethodModel[];
   readonly stages: StageModel[];
