@@ -30,6 +30,14 @@ export interface TieredApiProps extends SecureRestApiProps {
    * @default - anyone who holds a valid key
    */
   readonly accessPolicy?: AccessPolicy;
+
+  /**
+   * Spread the API keys over this many nested stacks (see `UsageTiersProps.keyShards`). Fix it for the
+   * life of the app: changing it replaces keys.
+   *
+   * @default - every key in this API's stack
+   */
+  readonly keyShards?: number;
 }
 
 /**
@@ -73,7 +81,11 @@ export class TieredApi extends apigw.RestApi {
     applyEndpointSettings(this, props ?? {});
     applySecureDefaultsAfterConstruction(this, prepared, tieredAcknowledgements);
 
-    this.tiers = new UsageTiers(this, 'Tiers', { stages: [this.deploymentStage], tiers: props.tiers });
+    this.tiers = new UsageTiers(this, 'Tiers', {
+      stages: [this.deploymentStage],
+      tiers: props.tiers,
+      keyShards: props.keyShards,
+    });
     props.accessPolicy?.applyTo(this);
 
     this.node.addValidation({ validate: () => this.validateTiersAndKeys() });

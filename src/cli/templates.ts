@@ -1,6 +1,7 @@
 /** Template files of the command: one file, or the *.template.json of a cdk.out directory. */
 import * as fs from 'fs';
 import * as path from 'path';
+import { cloudAssemblyTemplateLoader, mergeNestedTemplates } from '../simulate/nested-templates';
 import { parseTemplateText } from '../simulate/template-text';
 
 /** Bad command-line input: exit 2 with this message. */
@@ -18,7 +19,13 @@ export interface TemplateFile {
  * merged into their parent template here, before the simulator sees them.
  */
 export function loadTemplates(target: string): TemplateFile[] {
-  return templateFiles(target).map((file) => ({ file, template: readTemplate(file) }));
+  const files = templateFiles(target);
+  if (files.length === 1 && files[0] === target) return [{ file: target, template: readTemplate(target) }];
+  const stacks = files.filter((file) => !file.endsWith('.nested.template.json'));
+  return (stacks.length > 0 ? stacks : files).map((file) => ({
+    file,
+    template: mergeNestedTemplates(readTemplate(file), cloudAssemblyTemplateLoader(path.dirname(file))),
+  }));
 }
 
 function readTemplate(file: string): { [key: string]: any } {

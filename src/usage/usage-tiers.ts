@@ -20,6 +20,7 @@ import {
   planConstructId,
   UsageProblem,
 } from './checks';
+import { KeyPlacement } from './key-shards';
 import { requireKeysOn } from './require-keys';
 import { AddKeyOptions, ImportKeyOptions, MethodThrottle, TierProps } from './tier';
 import { addResourceDependency } from '../private/dependency';
@@ -42,6 +43,25 @@ export interface UsageTiersProps {
    * @default - none yet; add them with `addTier`
    */
   readonly tiers?: TierProps[];
+
+  /**
+   * Spread the keys over this many nested stacks (`AWS::CloudFormation::Stack` children of this
+   * construct, ids `KeyShard0` … `KeyShard<N-1>`), for apps with more keys than one stack can hold.
+   *
+   * Each key (its `ApiKey` and its `UsagePlanKey`s) goes into shard `fnv1a32(id) mod N`: the shard depends
+   * on the key's id and N alone, so adding or removing keys never moves another key. A shard is created
+   * when its first key arrives and holds at most 450 resources (synthesis fails, naming the shard count
+   * needed). The usage plans stay in this stack; their ids reach the shards as nested-stack parameters.
+   *
+   * Fix N for the life of the app: **changing it (or setting it on an app that has keys) moves keys to
+   * other stacks, so CloudFormation replaces them, and a replaced key gets a new id and, unless it has a
+   * fixed value, a new value.** Beyond about 10,000 keys (API Gateway's quota), issue keys at run time
+   * with `KeyIssuer` instead.
+   *
+   * @default - every key in this construct's stack; synthesis fails before that stack would pass
+   * CloudFormation's 500 resources
+   */
+  readonly keyShards?: number;
 }
 
 interface Tier {
@@ -94,11 +114,14 @@ export class UsageTiers extends Construct {
   /** Grantees of `grantKeyManagement()` for every tier: tiers added later are granted to them too. */
   private readonly allTierGrantees: iam.IGrantable[] = [];
   private keyManagementGranted = false;
+  /** Where keys and their bindings go (this construct, or key shards). */
+  private readonly placement: KeyPlacement;
 
   constructor(scope: Construct, id: string, props: UsageTiersProps = {}) {
     checkProps(describeNewConstruct('UsageTiers', scope, id), props);
     super(scope, id);
     Object.defineProperty(this, USAGE_TIERS_SYMBOL, { value: true });
+    this.placement = new KeyPlacement(this, props.keyShards);
     for (const t of props.tiers ?? []) this.addTier(t);
     for (const s of props.stages ?? []) this.addStage(s);
     this.node.addValidation({ validate: () => this.validateTree() });
@@ -259,7 +282,7 @@ export class UsageTiers extends Construct {
         }
       }
     }
-    const key = new apigw.ApiKey(this, keyConstructId(id), {
+    const key = new apigw.ApiKey(this.placement.scopeFor(id), keyConstructId(id), {
       // Never unwrap anywhere but here: a SecretValue becomes a CloudFormation dynamic reference.
       value: secretValue !== undefined ? secretValue.unsafeUnwrap() : value,
       enabled: options.enabled ?? true,
@@ -381,7 +404,7 @@ export class UsageTiers extends Construct {
   private putKey(entry: KeyEntry): void {
     this.keys.set(entry.id, entry);
     const plan = this.tiers.get(entry.tier)!.plan;
-    new apigw.CfnUsagePlanKey(this, bindingId(entry.id, entry.tier), {
+    new apigw.CfnUsagePlanKey(this.placement.scopeFor(entry.id), bindingId(entry.id, entry.tier), {
       keyId: entry.key.keyId,
       keyType: 'API_KEY',
       usagePlanId: plan.usagePlanId,
@@ -418,7 +441,7 @@ export class UsageTiers extends Construct {
 
   /** Checks that need the finished tree (methods, other UsageTiers, the whole app). */
   private validateTree(): string[] {
-    const errors: string[] = [];
+    const errors: string[] = [...this.placement.validate()];
     if (this.boundStages.length === 0 && this.tiers.size > 0) {
       Annotations.of(this).addWarningV2(
         `${WARN}usageNoStage`,

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Stack, Stage } from 'aws-cdk-lib';
+import { App, NestedStack, Stack, Stage } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import { EXPLAIN_OPTIONS, runCli, SIMULATE_OPTIONS } from '../../src/cli/cli';
 import { ALLOW_ALL, miniTemplate, policy } from '../simulate/helpers';
@@ -376,6 +376,21 @@ describe('bad input names the flag (issue #11, class 7)', () => {
     expect(JSON.parse(picked.out)).toMatchObject({ statusCode: 200, decidedBy: 'ok' });
     expect(ambiguous.code).toBe(2);
     expect(ambiguous.err).toMatch(/several templates with REST APIs; choose a template file or one API with --api/);
+  });
+
+  test('simulate on a cdk.out directory sees an API in a nested stack (merged into its parent)', () => {
+    // GIVEN
+    const out = path.join(dir, 'nested.out');
+    const app = new App({ outdir: out });
+    const parent = new Stack(app, 'Parent');
+    const nested = new NestedStack(parent, 'Inner');
+    new apigw.RestApi(nested, 'NestedApi').root.addMethod('GET', new apigw.MockIntegration());
+    app.synth();
+    // WHEN
+    const r = run('simulate', out, '--method', 'GET', '--path', '/', '--json');
+    // THEN
+    expect(r.err).toBe('');
+    expect(JSON.parse(r.out)).toMatchObject({ statusCode: 200, decidedBy: 'ok' });
   });
 
   test('--help lists every flag and --version prints the version', () => {
