@@ -36,7 +36,9 @@ function buildApp(outdir) {
     tiers: [{ name: 'free', throttle: { rateLimit: 5, burstLimit: 10 }, quota: { limit: 1000, period: apigw.Period.DAY } }],
   });
   tiered.root.addResource('items').addMethod('GET', mock(), OK);
-  tiered.addKey('alice', { tier: 'free' });
+  tiered.addKey('alice', { tier: 'free', customerId: 'alice' });
+  tiered.addTier({ name: 'paid', marketplaceProductCode: 'floorSmokeProductCode' });
+  tiered.meter('Meter'); // UsageMeter: exporter, access-log fields, insight rules, Glue/Athena, dashboard
 
   const plain = new apigw.RestApi(stack, 'Plain', { deployOptions: { stageName: 'prod' } });
   plain.root.addResource('admin').addMethod('DELETE', mock(), OK);
@@ -72,6 +74,9 @@ function main() {
   const plainId = stack.getLogicalId(stack.node.findChild('Plain').node.defaultChild);
   assert.strictEqual(status({ api: plainId, method: 'DELETE', path: '/admin', sourceIp: '203.0.113.9', }), 403);
   const types = Object.values(artifact.template.Resources).map((r) => r.Type);
+  for (const t of ['AWS::CloudWatch::InsightRule', 'AWS::Glue::Table', 'AWS::Athena::WorkGroup', 'Custom::AWS']) {
+    assert.ok(types.includes(t), `the meter and the Marketplace tier synthesize ${t}`);
+  }
   // The three APIs of this library share one AWS::ApiGateway::Account (the plain RestApi makes its own).
   const accounts = Object.keys(artifact.template.Resources).filter(
     (id) => artifact.template.Resources[id].Type === 'AWS::ApiGateway::Account' && !id.startsWith('Plain'),

@@ -72,7 +72,9 @@ export class TieredApiStack extends Stack {
     });
     this.api.root.addResource('items').addMethod('GET', mock('{"items": []}'), OK);
     this.api.addKey('alice', { tier: 'free' });
-    this.api.addKey('acme', { tier: 'premium' });
+    this.api.addKey('acme', { tier: 'premium', customerId: 'acme' });
+    // What each customer used: a ledger per key and day, quota warnings, top keys (README "Metering and billing").
+    this.api.meter('Meter');
   }
 }
 

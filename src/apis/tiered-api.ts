@@ -12,7 +12,7 @@ import { applyEndpointSettings, checkEndpointSettings } from './endpoint-setting
 import { SecureRestApiProps } from './secure-rest-api-props';
 import { AccessPolicy } from '../access';
 import { describeNewConstruct, propError, propMessage } from '../private/errors';
-import { AddKeyOptions, ImportKeyOptions, TierProps, UsageTiers } from '../usage';
+import { AddKeyOptions, ImportKeyOptions, TierProps, UsageMeter, UsageMeterOptions, UsageTiers } from '../usage';
 
 /** Properties of a {@link TieredApi}. */
 export interface TieredApiProps extends SecureRestApiProps {
@@ -112,6 +112,15 @@ export class TieredApi extends apigw.RestApi {
   /** Puts an existing API key (by its id) into a tier. */
   public importKey(id: string, apiKeyId: string, options: ImportKeyOptions): apigw.IApiKey {
     return this.tiers.importKey(id, apiKeyId, options);
+  }
+
+  /**
+   * Meters this API's tiers: a usage ledger per key and day, quota warnings, access logs with the key id,
+   * insight rules and a dashboard (the same as `new UsageMeter(scope, id, { tiers: api.tiers })`, created
+   * inside this API).
+   */
+  public meter(id: string, options: UsageMeterOptions = {}): UsageMeter {
+    return new UsageMeter(this, id, { ...options, tiers: this.tiers });
   }
 
   private validateTiersAndKeys(): string[] {

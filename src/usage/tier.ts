@@ -110,6 +110,17 @@ export interface TierProps {
    * @default - none
    */
   readonly methodThrottles?: MethodThrottle[];
+
+  /**
+   * An AWS Marketplace SaaS product code to sell this tier through: the plan's product code is set by a
+   * custom resource (UpdateUsagePlan has no CloudFormation property for it) and the role API Gateway
+   * meters to Marketplace with (`ApiGatewayMarketplaceMeteringRole`) is created once per account in the
+   * app. Give each key the buyer's Marketplace customer id (`customerId`). See README "Metering and
+   * billing".
+   *
+   * @default - not sold through AWS Marketplace
+   */
+  readonly marketplaceProductCode?: string;
 }
 
 /**

@@ -21,6 +21,7 @@ import {
   UsageProblem,
 } from './checks';
 import { KeyPlacement } from './key-shards';
+import { applyMarketplaceProductCode } from './marketplace';
 import { requireKeysOn } from './require-keys';
 import { AddKeyOptions, ImportKeyOptions, MethodThrottle, TierProps } from './tier';
 import { addResourceDependency } from '../private/dependency';
@@ -197,6 +198,7 @@ export class UsageTiers extends Construct {
       quota: tier.quota ? { limit: tier.quota.limit, period: tier.quota.period, offset: tier.quota.offset } : undefined,
     });
     this.warn(plan, problems);
+    applyMarketplaceProductCode(this, plan, `${prop}.marketplaceProductCode`, tier.marketplaceProductCode);
     const entry: Tier = { props: tier, plan };
     this.tiers.set(tier.name, entry);
     for (const stage of this.boundStages) this.bind(entry, stage);
