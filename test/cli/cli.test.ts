@@ -302,7 +302,7 @@ describe('explain', () => {
 describe('explain of nested stage assemblies', () => {
   test('templates in cdk.out/assembly-*/ are included', () => {
     // GIVEN
-    const out = path.join(dir, 'nested.out');
+    const out = fs.mkdtempSync(path.join(dir, 'nested-'));
     const app = new App({ outdir: out });
     const stage = new Stage(app, 'Beta');
     const stack = new Stack(stage, 'Svc');
@@ -380,7 +380,7 @@ describe('bad input names the flag (issue #11, class 7)', () => {
 
   test('simulate on a cdk.out directory sees an API in a nested stack (merged into its parent)', () => {
     // GIVEN
-    const out = path.join(dir, 'nested.out');
+    const out = fs.mkdtempSync(path.join(dir, 'nested-'));
     const app = new App({ outdir: out });
     const parent = new Stack(app, 'Parent');
     const nested = new NestedStack(parent, 'Inner');
