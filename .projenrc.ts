@@ -142,6 +142,77 @@ project.addTask('integ:update', {
   receiveArgs: true,
 });
 
+// The shape stays: no import cycles, and only the edges of docs/ARCHITECTURE.md "Import edges".
+const layer = (name: string) => `./src/${name}`;
+project.eslint?.addRules({
+  'import/no-cycle': ['error', { ignoreExternal: true }],
+  'import/no-restricted-paths': [
+    'error',
+    {
+      zones: [
+        {
+          target: layer('simulate'),
+          from: ['access', 'usage', 'apis', 'cli', 'validation'].map(layer),
+          message: 'the simulator reads templates only: it never imports the compiler, the constructs or the CLI',
+        },
+        {
+          target: layer('access'),
+          from: ['simulate', 'usage', 'apis', 'cli', 'validation'].map(layer),
+          message: 'access/ compiles policies: it never imports the simulator or the layers above it',
+        },
+        {
+          target: layer('usage'),
+          from: ['simulate', 'access', 'apis', 'cli', 'validation'].map(layer),
+          message: 'usage/ never imports the simulator or the layers above it',
+        },
+        {
+          target: layer('apis'),
+          from: layer('simulate'),
+          except: ['./policy-eval.ts', './intrinsics.ts'],
+          message: 'apis/ uses only the policy evaluator and intrinsics of the simulator (the private-API check)',
+        },
+        {
+          target: ['access', 'usage', 'apis', 'simulate', 'validation', 'private', 'index.ts'].map(layer),
+          from: layer('cli'),
+          message: 'nothing imports the command',
+        },
+        {
+          target: layer('cli'),
+          from: ['access', 'usage', 'apis', 'validation'].map(layer),
+          message: 'the command goes through the simulator only',
+        },
+        {
+          target: layer('validation'),
+          from: ['access', 'usage', 'apis', 'cli'].map(layer),
+          message: 'the validation plugin goes through the simulator only',
+        },
+        {
+          target: layer('access/compile'),
+          from: layer('access'),
+          except: ['./compile'],
+          message: 'access/compile/ is pure: it imports only itself and private/cidr',
+        },
+        {
+          target: layer('simulate/request.ts'),
+          from: layer('simulate'),
+          except: ['./request.ts'],
+          message: 'request.ts holds the types everything imports: it imports nothing of the simulator',
+        },
+        {
+          target: layer('simulate/model'),
+          from: ['simulate/decide', 'simulate/simulator.ts', 'simulate/explain.ts'].map(layer),
+          message: 'the model is read before any decision: model/ never imports decide/, explain or the front door',
+        },
+        {
+          target: layer('simulate/decide'),
+          from: ['simulate/simulator.ts', 'simulate/explain.ts'].map(layer),
+          message: 'the steps never import the front door or explain',
+        },
+      ],
+    },
+  ],
+});
+
 project.addTask('test:fast', {
   description: 'The inner loop: jest with small property budgets and no coverage (no compile, eslint or integ)',
   env: { PROPERTY_RUNS_SCALE: '0.05', AWS_REGION: 'us-east-1' },

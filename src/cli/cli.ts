@@ -1,14 +1,16 @@
 /**
- * The `cdk-api-gatekeeper` command: `explain` and `simulate`. `runCli` is pure over its
- * `io`, so tests drive it directly; the entry point (`main.ts`) wires it to the process.
+ * The `cdk-api-gatekeeper` command: `explain` and `simulate`. It parses flags, reads files and prints;
+ * every decision is the simulator's (`RequestSimulator`). `runCli` is pure over its `io`, so tests drive
+ * it directly; the entry point (`main.ts`) wires it to the process.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
-import { explainModel, renderMarkdown } from '../simulate/explain';
-import { TemplateModel, buildModel } from '../simulate/model';
-import { PipelineRequest, PipelineState, decide, selectApi, selectStage } from '../simulate/pipeline';
-import { parseTemplateText } from '../simulate/template-text';
+import { loadTemplates, TemplateFile, UsageError } from './templates';
+import { SimulationInputError } from '../simulate/request';
+import type { SimulatedRequest, SimulationResult, SimulationSummary } from '../simulate/request';
+import { MAX_REPEAT } from '../simulate/request-checks';
+import { RequestSimulator, RequestSimulatorOptions } from '../simulate/simulator';
 
 /** Where the command writes. */
 export interface CliIo {
@@ -16,21 +18,20 @@ export interface CliIo {
   stderr(text: string): void;
 }
 
-/** Bad command-line input: exit 2 with this message. */
-class UsageError extends Error {}
-
 export const USAGE = `Usage:
   cdk-api-gatekeeper explain  <template.json|template.yaml|cdk.out dir> [--format md|json]
   cdk-api-gatekeeper simulate <template> --method GET --path /items [--stage prod] [--api LogicalId]
-      [--source-ip IP] [--vpce ID] [--vpc ID] [--caller-account ID] [--caller-arn ARN] [--org-id ID]
+      [--source-ip IP] [--vpce ID|LogicalId] [--vpc ID|LogicalId]
+      [--caller-account ID] [--caller-arn ARN] [--org-id ID] [--org-path PATH]... [--identity-policy allow|deny|none]
       [--authorizer allow|deny] [--api-key VALUE | --api-key-ref LogicalId] [--at ISO|ms]
       [--count N --interval-ms T] [--json]
   common options: [--parameter Name=Value]... [--account 123456789012] [--region us-east-1]
-      [--cognito-allow-when-silent]
+      [--cognito-allow-when-silent] [--help] [--version]
+  <template> is a JSON or YAML template, or a cdk.out directory (simulate: the one template with the API).
 Exit codes: 0 = done (a denied request is a successful simulation), 2 = bad input.
 `;
 
-const COMMON = {
+export const COMMON_OPTIONS = {
   parameter: { type: 'string', multiple: true },
   account: { type: 'string' },
   region: { type: 'string' },
@@ -38,8 +39,72 @@ const COMMON = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+export const SIMULATE_OPTIONS = {
+  ...COMMON_OPTIONS,
+  method: { type: 'string' },
+  path: { type: 'string' },
+  stage: { type: 'string' },
+  api: { type: 'string' },
+  'source-ip': { type: 'string' },
+  vpce: { type: 'string' },
+  vpc: { type: 'string' },
+  'caller-account': { type: 'string' },
+  'caller-arn': { type: 'string' },
+  'org-id': { type: 'string' },
+  'org-path': { type: 'string', multiple: true },
+  'identity-policy': { type: 'string' },
+  authorizer: { type: 'string' },
+  'api-key': { type: 'string' },
+  'api-key-ref': { type: 'string' },
+  at: { type: 'string' },
+  count: { type: 'string' },
+  'interval-ms': { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+export const EXPLAIN_OPTIONS = { ...COMMON_OPTIONS, format: { type: 'string' } } as const;
+
+/** The simulator's request fields and the flags that set them (its errors are reworded with the flag). */
+const FLAG_OF_FIELD: Record<string, string> = {
+  api: '--api',
+  stage: '--stage',
+  method: '--method',
+  path: '--path',
+  sourceIp: '--source-ip',
+  vpcEndpointId: '--vpce',
+  vpcId: '--vpc',
+  'caller.account': '--caller-account',
+  'caller.arn': '--caller-arn',
+  'caller.orgId': '--org-id',
+  'caller.orgPaths': '--org-path',
+  'caller.identityPolicy': '--identity-policy',
+  authorizer: '--authorizer',
+  apiKey: '--api-key',
+  apiKeyRef: '--api-key-ref',
+  at: '--at',
+  count: '--count',
+  intervalMs: '--interval-ms',
+};
+
+/** A simulator error in the command's words: `'stage'` becomes `--stage`. */
+export function withFlags(message: string): string {
+  return message.replace(/'([A-Za-z.]+)'/g, (whole, field: string) => FLAG_OF_FIELD[field] ?? whole);
+}
+
 function oneLine(s: string): string {
   return s.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+type ParsedValues = { [k: string]: string | boolean | string[] | undefined };
+
+function simulatorOptions(values: ParsedValues, startTime?: number): RequestSimulatorOptions {
+  return {
+    account: checkAccount(values.account as string | undefined, '--account'),
+    region: checkRegion(values.region as string | undefined),
+    parameters: parameters(values.parameter as string[] | undefined),
+    cognitoRequiresExplicitAllow: !values['cognito-allow-when-silent'],
+    startTime,
+  };
 }
 
 function parameters(list: string[] | undefined): Record<string, string> {
@@ -64,63 +129,17 @@ function checkRegion(v: string | undefined): string | undefined {
   return v;
 }
 
-function readTemplate(file: string): { [key: string]: any } {
-  let text: string;
+/** A simulator for one template file; its errors name the file. */
+function simulatorOf(t: TemplateFile, options: RequestSimulatorOptions): RequestSimulator {
   try {
-    text = fs.readFileSync(file, 'utf-8');
+    return RequestSimulator.fromTemplate(t.template, options);
   } catch (e) {
-    throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new UsageError(`${t.file}: ${(e as Error).message}`);
   }
-  try {
-    return parseTemplateText(text);
-  } catch (e) {
-    throw new UsageError(`${file}: ${(e as Error).message}`);
-  }
-}
-
-function loadModel(file: string, values: any): TemplateModel {
-  const template = readTemplate(file);
-  try {
-    return buildModel(template, {
-      account: checkAccount(values.account, '--account'),
-      region: checkRegion(values.region),
-      parameters: parameters(values.parameter),
-    });
-  } catch (e) {
-    if (e instanceof UsageError) throw e;
-    throw new UsageError(`${file}: ${(e as Error).message}`);
-  }
-}
-
-function templateFiles(target: string): string[] {
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(target);
-  } catch {
-    throw new UsageError(`no such file or directory: ${target}`);
-  }
-  if (!stat.isDirectory()) return [target];
-  // a cdk.out directory: its *.template.json, and those of nested stage assemblies (assembly-*/)
-  const files: string[] = [];
-  const walk = (d: string, depth: number) => {
-    for (const f of fs.readdirSync(d).sort()) {
-      const full = path.join(d, f);
-      if (f.endsWith('.template.json')) files.push(full);
-      else if (depth < 3 && f.startsWith('assembly-') && fs.statSync(full).isDirectory()) walk(full, depth + 1);
-    }
-  };
-  walk(target, 0);
-  if (files.length === 0) throw new UsageError(`${target} holds no *.template.json file (is it a cdk.out directory?)`);
-  return files;
 }
 
 function explain(args: string[], io: CliIo): number {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    strict: true,
-    options: { ...COMMON, format: { type: 'string' } },
-  });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: EXPLAIN_OPTIONS });
   if (values.help) {
     io.stdout(USAGE);
     return 0;
@@ -128,15 +147,13 @@ function explain(args: string[], io: CliIo): number {
   if (positionals.length !== 1) throw new UsageError('explain needs exactly one template file or cdk.out directory');
   const format = values.format ?? 'md';
   if (format !== 'md' && format !== 'json') throw new UsageError(`--format must be md or json, got '${format}'`);
-  const opts = { cognitoRequiresExplicitAllow: !values['cognito-allow-when-silent'] };
-  const reports = templateFiles(positionals[0]).map((file) => ({
-    file,
-    report: explainModel(loadModel(file, values), opts),
-  }));
+  const options = simulatorOptions(values);
+  const sims = loadTemplates(positionals[0]).map((t) => ({ file: t.file, sim: simulatorOf(t, options) }));
   if (format === 'json') {
-    io.stdout(JSON.stringify({ templates: reports.map((r) => ({ file: r.file, ...r.report })) }, null, 2) + '\n');
+    const templates = sims.map((s) => ({ file: s.file, ...s.sim._report() }));
+    io.stdout(JSON.stringify({ templates }, null, 2) + '\n');
   } else {
-    io.stdout(reports.map((r) => renderMarkdown(r.report, path.basename(r.file))).join('\n'));
+    io.stdout(sims.map((s) => s.sim.explain(path.basename(s.file))).join('\n'));
   }
   return 0;
 }
@@ -148,67 +165,42 @@ function parseAt(v: string | undefined): number | undefined {
   return n;
 }
 
-function int(v: string | undefined, flag: string, min: number, dflt: number): number {
-  if (v === undefined) return dflt;
-  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > 10_000_000) {
-    throw new UsageError(`${flag} must be an integer from ${min} to 10000000, got '${v}'`);
+function int(v: string | undefined, flag: string, min: number, max: number): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
+    throw new UsageError(`${flag} must be an integer from ${min} to ${max}, got '${v}'`);
   }
   return Number(v);
 }
 
-function simulate(args: string[], io: CliIo): number {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      ...COMMON,
-      method: { type: 'string' },
-      path: { type: 'string' },
-      stage: { type: 'string' },
-      api: { type: 'string' },
-      'source-ip': { type: 'string' },
-      vpce: { type: 'string' },
-      vpc: { type: 'string' },
-      'caller-account': { type: 'string' },
-      'caller-arn': { type: 'string' },
-      'org-id': { type: 'string' },
-      'org-path': { type: 'string', multiple: true },
-      'identity-policy': { type: 'string' },
-      authorizer: { type: 'string' },
-      'api-key': { type: 'string' },
-      'api-key-ref': { type: 'string' },
-      at: { type: 'string' },
-      count: { type: 'string' },
-      'interval-ms': { type: 'string' },
-      json: { type: 'boolean' },
-    },
-  });
-  if (values.help) {
-    io.stdout(USAGE);
-    return 0;
-  }
-  if (positionals.length !== 1) throw new UsageError('simulate needs exactly one template file');
+/** The flags' checks the simulator cannot make (their relations to each other). */
+function checkSimulateFlags(values: ParsedValues): void {
   if (!values.method) throw new UsageError('simulate needs --method, e.g. --method GET');
-  if (!/^[A-Za-z]+$/.test(values.method)) {
+  if (!/^[A-Za-z]+$/.test(values.method as string)) {
     throw new UsageError(`--method must be an HTTP method such as GET, got '${values.method}'`);
   }
   if (values.path === undefined) throw new UsageError('simulate needs --path, e.g. --path /items');
-  if (!values.path.startsWith('/')) throw new UsageError(`--path must start with /, got '${values.path}'`);
+  if (!(values.path as string).startsWith('/')) throw new UsageError(`--path must start with /, got '${values.path}'`);
   if (values['api-key'] !== undefined && values['api-key-ref'] !== undefined) {
     throw new UsageError('give --api-key or --api-key-ref, not both');
   }
-  if (values.authorizer !== undefined && values.authorizer !== 'allow' && values.authorizer !== 'deny') {
-    throw new UsageError(`--authorizer must be allow or deny, got '${values.authorizer}'`);
+  const authorizer = values.authorizer;
+  if (authorizer !== undefined && authorizer !== 'allow' && authorizer !== 'deny') {
+    throw new UsageError(`--authorizer must be allow or deny, got '${authorizer}'`);
   }
-  if (values['identity-policy'] !== undefined && !['allow', 'deny', 'none'].includes(values['identity-policy'])) {
-    throw new UsageError(`--identity-policy must be allow, deny or none, got '${values['identity-policy']}'`);
+  const idp = values['identity-policy'] as string | undefined;
+  if (idp !== undefined && !['allow', 'deny', 'none'].includes(idp)) {
+    throw new UsageError(`--identity-policy must be allow, deny or none, got '${idp}'`);
   }
-  if (values['source-ip'] !== undefined && !/^[0-9a-fA-F:.]+$/.test(values['source-ip'])) {
-    throw new UsageError(`--source-ip must be an IPv4 or IPv6 address, got '${values['source-ip']}'`);
+  if (values['interval-ms'] !== undefined && values.count === undefined) {
+    throw new UsageError('--interval-ms needs --count');
   }
-  let account = checkAccount(values['caller-account'], '--caller-account');
-  const arn = values['caller-arn'];
+}
+
+/** The caller's account: from --caller-account, or the account of --caller-arn (they must agree). */
+function callerAccount(values: ParsedValues): string | undefined {
+  let account = checkAccount(values['caller-account'] as string | undefined, '--caller-account');
+  const arn = values['caller-arn'] as string | undefined;
   if (arn !== undefined) {
     const m = /^arn:[^:]+:(?:iam|sts)::(\d{12}):.+$/.exec(arn);
     if (!m) {
@@ -221,98 +213,125 @@ function simulate(args: string[], io: CliIo): number {
     }
     account = m[1];
   }
-  if (
-    account === undefined &&
-    (values['org-id'] !== undefined || values['org-path'] !== undefined || values['identity-policy'] !== undefined)
-  ) {
+  if (account === undefined && ['org-id', 'org-path', 'identity-policy'].some((f) => values[f] !== undefined)) {
     throw new UsageError('--org-id, --org-path and --identity-policy need --caller-account or --caller-arn');
   }
-  const count = int(values.count, '--count', 1, 1);
-  const interval = int(values['interval-ms'], '--interval-ms', 0, 0);
-  if (values['interval-ms'] !== undefined && values.count === undefined) {
-    throw new UsageError('--interval-ms needs --count');
-  }
+  return account;
+}
 
-  const model = loadModel(positionals[0], values);
-  // check the API and stage first, so that a wrong choice is bad input (exit 2)
-  try {
-    selectStage(selectApi(model, values.api), values.stage);
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  let vpce = values.vpce;
-  if (vpce !== undefined && model.resolver.resources[vpce]) vpce = model.resolver.resolve({ Ref: vpce });
-  let vpc = values.vpc;
-  if (vpc !== undefined && model.resolver.resources[vpc]) vpc = model.resolver.resolve({ Ref: vpc });
-  const start = parseAt(values.at) ?? Date.now();
-  const base: Omit<PipelineRequest, 'at'> = {
-    api: values.api,
-    stage: values.stage,
-    method: values.method,
-    path: values.path,
-    sourceIp: values['source-ip'],
-    vpcEndpointId: vpce,
-    vpcId: vpc,
+/** The simulator's request the flags describe. */
+function requestOf(values: ParsedValues): SimulatedRequest {
+  const account = callerAccount(values);
+  const str = (k: string) => values[k] as string | undefined;
+  return {
+    api: str('api'),
+    stage: str('stage'),
+    method: str('method')!,
+    path: str('path')!,
+    sourceIp: str('source-ip'),
+    vpcEndpointId: str('vpce'),
+    vpcId: str('vpc'),
     caller: account
       ? {
           account,
-          arn,
-          orgId: values['org-id'],
-          orgPaths: values['org-path'],
-          identityPolicy: values['identity-policy'],
+          arn: str('caller-arn'),
+          orgId: str('org-id'),
+          orgPaths: values['org-path'] as string[] | undefined,
+          identityPolicy: str('identity-policy') as any,
         }
       : undefined,
-    authorizer: values.authorizer,
-    apiKey: values['api-key'],
-    apiKeyRef: values['api-key-ref'],
+    authorizer: str('authorizer') as any,
+    apiKey: str('api-key'),
+    apiKeyRef: str('api-key-ref'),
+    at: parseAt(str('at')),
   };
-  const state = new PipelineState();
-  const opts = { cognitoRequiresExplicitAllow: !values['cognito-allow-when-silent'] };
-  const run = (i: number) => {
-    try {
-      return decide(model, state, { ...base, at: start + i * interval }, opts);
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
-  };
-  if (values.count === undefined) {
-    const d = run(0);
-    if (values.json) {
-      io.stdout(JSON.stringify(d) + '\n');
-    } else {
-      io.stdout(
-        `${d.statusCode} ${d.message}\ndecided by: ${d.decidedBy}\n${d.reasons.map((r) => `- ${r}`).join('\n')}\n`,
-      );
-    }
+}
+
+function printResult(d: SimulationResult, json: boolean, io: CliIo): void {
+  if (json) {
+    io.stdout(JSON.stringify(d) + '\n');
+    return;
+  }
+  io.stdout(`${d.statusCode} ${d.message}\ndecided by: ${d.decidedBy}\n${d.reasons.map((r) => `- ${r}`).join('\n')}\n`);
+}
+
+function printSummary(s: SimulationSummary, count: number, interval: number, json: boolean, io: CliIo): void {
+  if (json) {
+    io.stdout(JSON.stringify({ counts: s.counts, decidedBy: s.decidedBy, first: s.first, last: s.last }) + '\n');
+    return;
+  }
+  const counts = Object.entries(s.counts).map(([k, v]) => `${k}: ${v}`);
+  const by = Object.entries(s.decidedBy).map(([k, v]) => `${k} ${v}`);
+  const reasons = s.last.reasons.map((r) => `- ${r}`);
+  io.stdout(
+    `${count} requests, ${interval} ms apart (simulated time)\n${counts.join('\n')}\ndecided by: ${by.join(', ')}\n` +
+      `last: ${s.last.statusCode} ${s.last.message}\n${reasons.join('\n')}\n`,
+  );
+}
+
+/** The one template of a file or cdk.out directory that holds the API asked for. */
+function templateFor(target: string, api: string | undefined, options: RequestSimulatorOptions): RequestSimulator {
+  const sims = loadTemplates(target).map((t) => ({ file: t.file, sim: simulatorOf(t, options) }));
+  if (sims.length === 1) return sims[0].sim;
+  const holding = sims.filter((s) => (api === undefined ? s.sim.apis().length > 0 : s.sim.apis().includes(api)));
+  if (holding.length === 1) return holding[0].sim;
+  const choices = sims
+    .filter((s) => s.sim.apis().length > 0)
+    .map((s) => `${path.basename(s.file)}: ${s.sim.apis().join(', ')}`)
+    .join('; ');
+  throw new UsageError(
+    `${target} holds several templates with REST APIs; choose a template file or one API with --api (${choices || 'none has a REST API'})`,
+  );
+}
+
+function simulate(args: string[], io: CliIo): number {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: SIMULATE_OPTIONS });
+  if (values.help) {
+    io.stdout(USAGE);
     return 0;
   }
-  const counts: Record<string, number> = {};
-  const by: Record<string, number> = {};
-  let first: any;
-  let last: any;
-  for (let i = 0; i < count; i++) {
-    const d = run(i);
-    counts[d.statusCode] = (counts[d.statusCode] ?? 0) + 1;
-    by[d.decidedBy] = (by[d.decidedBy] ?? 0) + 1;
-    first = first ?? d;
-    last = d;
-  }
-  if (values.json) {
-    io.stdout(JSON.stringify({ counts, decidedBy: by, first, last }) + '\n');
-  } else {
-    io.stdout(
-      `${count} requests, ${interval} ms apart (simulated time)\n` +
-        Object.entries(counts)
-          .map(([k, v]) => `${k}: ${v}`)
-          .join('\n') +
-        `\ndecided by: ${Object.entries(by)
-          .map(([k, v]) => `${k} ${v}`)
-          .join(
-            ', ',
-          )}\nlast: ${last.statusCode} ${last.message}\n${last.reasons.map((r: string) => `- ${r}`).join('\n')}\n`,
-    );
-  }
+  if (positionals.length !== 1) throw new UsageError('simulate needs exactly one template file or cdk.out directory');
+  checkSimulateFlags(values);
+  const count = int(values.count, '--count', 1, MAX_REPEAT);
+  const interval = int(values['interval-ms'], '--interval-ms', 0, 10_000_000) ?? 0;
+  const request = requestOf(values);
+  const sim = templateFor(positionals[0], values.api, simulatorOptions(values, request.at));
+  if (count === undefined) printResult(sim.invoke(request), !!values.json, io);
+  else printSummary(sim.invokeRepeatedly(request, count, interval), count, interval, !!values.json, io);
   return 0;
+}
+
+function version(): string {
+  for (const dir of [path.join(__dirname, '..', '..'), path.join(__dirname, '..')]) {
+    try {
+      return JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf-8')).version;
+    } catch {
+      // try the next place
+    }
+  }
+  return 'unknown';
+}
+
+function dispatch(command: string | undefined, rest: string[], io: CliIo): number {
+  switch (command) {
+    case 'explain':
+      return explain(rest, io);
+    case 'simulate':
+      return simulate(rest, io);
+    case '--help':
+    case '-h':
+    case 'help':
+      io.stdout(USAGE);
+      return 0;
+    case '--version':
+    case '-v':
+      io.stdout(`cdk-api-gatekeeper ${version()}\n`);
+      return 0;
+    case undefined:
+      throw new UsageError('missing command: explain or simulate (see --help)');
+    default:
+      throw new UsageError(`unknown command '${command}': use explain or simulate (see --help)`);
+  }
 }
 
 /**
@@ -322,23 +341,10 @@ function simulate(args: string[], io: CliIo): number {
 export function runCli(argv: string[], io: CliIo): number {
   try {
     const [command, ...rest] = argv;
-    switch (command) {
-      case 'explain':
-        return explain(rest, io);
-      case 'simulate':
-        return simulate(rest, io);
-      case '--help':
-      case '-h':
-      case 'help':
-        io.stdout(USAGE);
-        return 0;
-      case undefined:
-        throw new UsageError('missing command: explain or simulate (see --help)');
-      default:
-        throw new UsageError(`unknown command '${command}': use explain or simulate (see --help)`);
-    }
+    return dispatch(command, rest, io);
   } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
+    let msg = e instanceof Error ? e.message : String(e);
+    if (e instanceof SimulationInputError) msg = withFlags(msg);
     io.stderr(`cdk-api-gatekeeper: ${oneLine(msg) || 'unexpected error'}\n`);
     return 2;
   }

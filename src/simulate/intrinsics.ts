@@ -3,6 +3,7 @@
  * becomes an {@link Unresolved} marker that carries the reason; callers treat it conservatively.
  */
 import { createHash } from 'crypto';
+import { SimulationInputError } from './request';
 
 /** A value the simulator could not compute offline. */
 export class Unresolved {
@@ -63,6 +64,8 @@ export class Resolver {
   /** physical placeholder → logical id */
   public readonly idToLogical = new Map<string, string>();
   private readonly conditionCache = new Map<string, boolean | Unresolved>();
+  /** attributes being resolved (to refuse cycles) */
+  private readonly resolving = new Set<string>();
 
   constructor(
     public readonly template: { [key: string]: any },
@@ -151,7 +154,7 @@ export class Resolver {
     if (type === 'AWS::EC2::VPC' && attr === 'VpcId') return this.refOfResource(logicalId, res);
     if (attr === 'Arn' && (type === 'AWS::IAM::Role' || type === 'AWS::IAM::User')) {
       const nameProp = type === 'AWS::IAM::Role' ? 'RoleName' : 'UserName';
-      const given = this.resolve(res.Properties?.[nameProp]);
+      const given = this.resolveOnce(`${logicalId}.${attr}`, `${logicalId}.${nameProp}`, res.Properties?.[nameProp]);
       const name =
         typeof given === 'string' ? given : `${logicalId}-${placeholderId(logicalId, type).slice(-8).toUpperCase()}`;
       return `arn:${this.ctx.partition}:iam::${this.ctx.account}:${type === 'AWS::IAM::Role' ? 'role' : 'user'}/${name}`;
@@ -160,6 +163,24 @@ export class Resolver {
       return `arn:${this.ctx.partition}:placeholder:${this.ctx.region}:${this.ctx.account}:${logicalId}`;
     }
     return `${placeholderId(logicalId, type)}.${attr}`;
+  }
+
+  /**
+   * Resolves a property that an attribute is made of, refusing a cycle (`RoleName: !GetAtt Role.Arn`):
+   * CloudFormation rejects circular dependencies, so the template is bad input.
+   */
+  private resolveOnce(attribute: string, property: string, value: any): any {
+    if (this.resolving.has(attribute)) {
+      throw new SimulationInputError(
+        `circular reference in the template: ${attribute} needs ${property}, which refers back to ${attribute} (CloudFormation rejects circular dependencies)`,
+      );
+    }
+    this.resolving.add(attribute);
+    try {
+      return this.resolve(value);
+    } finally {
+      this.resolving.delete(attribute);
+    }
   }
 
   /** Evaluates a named condition of the template. */
@@ -256,41 +277,12 @@ export class Resolver {
       }
       case 'Fn::Sub':
         return this.sub(arg, depth);
-      case 'Fn::Join': {
-        if (!Array.isArray(arg) || arg.length !== 2) return new Unresolved('malformed Fn::Join');
-        const delim = this.resolve(arg[0], depth + 1);
-        const list = this.resolve(arg[1], depth + 1);
-        if (isUnresolved(delim)) return delim;
-        if (isUnresolved(list)) return list;
-        if (!Array.isArray(list)) return new Unresolved('Fn::Join needs a list');
-        const u = list.find(isUnresolved);
-        if (u) return u;
-        if (list.some((x: any) => typeof x === 'object' && x !== null)) {
-          return new Unresolved('Fn::Join of a non-string');
-        }
-        return list.map((x: any) => String(x)).join(String(delim));
-      }
-      case 'Fn::Select': {
-        if (!Array.isArray(arg) || arg.length !== 2) return new Unresolved('malformed Fn::Select');
-        const idx = this.resolve(arg[0], depth + 1);
-        const list = this.resolve(arg[1], depth + 1);
-        if (isUnresolved(idx)) return idx;
-        if (isUnresolved(list)) return list;
-        const i = Number(idx);
-        if (!Array.isArray(list) || !Number.isInteger(i) || i < 0 || i >= list.length) {
-          return new Unresolved('Fn::Select index out of range');
-        }
-        return list[i];
-      }
-      case 'Fn::Split': {
-        if (!Array.isArray(arg) || arg.length !== 2) return new Unresolved('malformed Fn::Split');
-        const delim = this.resolve(arg[0], depth + 1);
-        const s = this.resolve(arg[1], depth + 1);
-        if (isUnresolved(delim)) return delim;
-        if (isUnresolved(s)) return s;
-        if (typeof s !== 'string') return new Unresolved('Fn::Split of a non-string');
-        return s.split(String(delim));
-      }
+      case 'Fn::Join':
+        return this.join(arg, depth);
+      case 'Fn::Select':
+        return this.select(arg, depth);
+      case 'Fn::Split':
+        return this.split(arg, depth);
       case 'Fn::If': {
         if (!Array.isArray(arg) || arg.length !== 3) return new Unresolved('malformed Fn::If');
         const c = this.condition(String(arg[0]));
@@ -329,6 +321,44 @@ export class Resolver {
       default:
         return undefined;
     }
+  }
+
+  private join(arg: any, depth: number): any {
+    if (!Array.isArray(arg) || arg.length !== 2) return new Unresolved('malformed Fn::Join');
+    const delim = this.resolve(arg[0], depth + 1);
+    const list = this.resolve(arg[1], depth + 1);
+    if (isUnresolved(delim)) return delim;
+    if (isUnresolved(list)) return list;
+    if (!Array.isArray(list)) return new Unresolved('Fn::Join needs a list');
+    const u = list.find(isUnresolved);
+    if (u) return u;
+    if (list.some((x: any) => typeof x === 'object' && x !== null)) {
+      return new Unresolved('Fn::Join of a non-string');
+    }
+    return list.map((x: any) => String(x)).join(String(delim));
+  }
+
+  private select(arg: any, depth: number): any {
+    if (!Array.isArray(arg) || arg.length !== 2) return new Unresolved('malformed Fn::Select');
+    const idx = this.resolve(arg[0], depth + 1);
+    const list = this.resolve(arg[1], depth + 1);
+    if (isUnresolved(idx)) return idx;
+    if (isUnresolved(list)) return list;
+    const i = Number(idx);
+    if (!Array.isArray(list) || !Number.isInteger(i) || i < 0 || i >= list.length) {
+      return new Unresolved('Fn::Select index out of range');
+    }
+    return list[i];
+  }
+
+  private split(arg: any, depth: number): any {
+    if (!Array.isArray(arg) || arg.length !== 2) return new Unresolved('malformed Fn::Split');
+    const delim = this.resolve(arg[0], depth + 1);
+    const s = this.resolve(arg[1], depth + 1);
+    if (isUnresolved(delim)) return delim;
+    if (isUnresolved(s)) return s;
+    if (typeof s !== 'string') return new Unresolved('Fn::Split of a non-string');
+    return s.split(String(delim));
   }
 
   private sub(arg: any, depth: number): any {

@@ -2,7 +2,7 @@
  * Checks of a request handed to the simulator (JavaScript callers and the CLI have no compiler): each
  * problem is a SimulationInputError naming the field, the value and the accepted form.
  */
-import { SimulationInputError } from './pipeline';
+import { SimulationInputError } from './request';
 
 const STRING_FIELDS = [
   'api',
@@ -73,6 +73,13 @@ export function checkRequest(request: unknown): void {
   if (r.sourceIp !== undefined && !isIpAddress(r.sourceIp as string)) {
     fail('sourceIp', r.sourceIp, 'an IPv4 address such as 203.0.113.7 (no leading zeros) or an IPv6 address');
   }
+  if (
+    r.authorizer !== undefined &&
+    r.authorizer !== '' &&
+    !['allow', 'deny'].includes((r.authorizer as string).toLowerCase())
+  ) {
+    fail('authorizer', r.authorizer, "'allow' or 'deny' (AuthorizerDecision)");
+  }
   if (r.caller !== undefined) checkCaller(r.caller);
 }
 
@@ -85,6 +92,10 @@ function checkCaller(caller: unknown): void {
     if (c[f] !== undefined && typeof c[f] !== 'string') fail(`caller.${f}`, c[f], 'a string');
   }
   if (typeof c.account !== 'string') fail('caller.account', c.account, 'an AWS account id such as 111122223333');
+  const idp = c.identityPolicy as string | undefined;
+  if (idp !== undefined && !['allow', 'deny', 'none', 'neither'].includes(idp.toLowerCase())) {
+    fail('caller.identityPolicy', idp, "'allow', 'deny' or 'none' (IdentityPolicy)");
+  }
   if (c.orgPaths !== undefined && (!Array.isArray(c.orgPaths) || !c.orgPaths.every((p) => typeof p === 'string'))) {
     fail('caller.orgPaths', c.orgPaths, "a list of organization paths such as ['o-a1b2c3d4e5/r-ab12/']");
   }

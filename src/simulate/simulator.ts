@@ -1,146 +1,19 @@
 import * as fs from 'fs';
 import { Stack, Stage, Token } from 'aws-cdk-lib';
+import { PipelineState, decide } from './decide';
 import { ExplainReport, explainModel, renderMarkdown } from './explain';
 import { isUnresolved } from './intrinsics';
 import { TemplateModel, buildModel } from './model';
-import { PipelineCaller, PipelineRequest, PipelineState, SimulationInputError, decide } from './pipeline';
+import {
+  PipelineCaller,
+  PipelineRequest,
+  SimulatedRequest,
+  SimulationInputError,
+  SimulationResult,
+  SimulationSummary,
+} from './request';
 import { checkRequest, MAX_REPEAT } from './request-checks';
 import { parseTemplateText } from './template-text';
-
-/**
- * A caller signing with SigV4 (an IAM principal). Absent on a request = an anonymous caller.
- */
-export interface CallerIdentity {
-  /** The caller's AWS account id. */
-  readonly account: string;
-  /**
-   * The caller's ARN (a role, an assumed-role session or a user).
-   * @default - the account root, `arn:aws:iam::<account>:root`
-   */
-  readonly arn?: string;
-  /**
-   * The caller's AWS Organizations id (`aws:PrincipalOrgID`).
-   * @default - the caller is in no organization
-   */
-  readonly orgId?: string;
-  /**
-   * The caller's organization paths (`aws:PrincipalOrgPaths`), e.g. `o-a1b2c3/r-ab12/ou-ab12-11111111/`.
-   * @default - none
-   */
-  readonly orgPaths?: string[];
-  /**
-   * What the caller's own IAM (identity) policies say about `execute-api:Invoke` on this API:
-   * `allow`, `deny` or `none`. The template does not hold them, so the simulator assumes `allow`.
-   * @default 'allow'
-   */
-  readonly identityPolicy?: string;
-}
-
-/**
- * One request to simulate.
- */
-export interface SimulatedRequest {
-  /**
-   * Logical id (or name) of the RestApi; needed when the template has several.
-   * @default - the template's only RestApi
-   */
-  readonly api?: string;
-  /**
-   * Stage name; needed when the API has several stages.
-   * @default - the API's only stage
-   */
-  readonly stage?: string;
-  /** HTTP method, e.g. `GET`. */
-  readonly method: string;
-  /** Request path with path parameters filled in, e.g. `/items/42`. */
-  readonly path: string;
-  /**
-   * Client IP address (IPv4 or IPv6): `aws:SourceIp` on public APIs, `aws:VpcSourceIp` through a VPC endpoint.
-   * @default - no source IP in the request context
-   */
-  readonly sourceIp?: string;
-  /**
-   * The interface VPC endpoint the request comes through (a `vpce-…` id, the logical id of an
-   * `AWS::EC2::VPCEndpoint` in the template, or a CDK token such as `vpce.vpcEndpointId`).
-   * Only used for PRIVATE APIs.
-   * @default - not through a VPC endpoint
-   */
-  readonly vpcEndpointId?: string;
-  /**
-   * The VPC the request comes from (`aws:SourceVpc`; an id, a logical id or a token).
-   * @default - none
-   */
-  readonly vpcId?: string;
-  /**
-   * A SigV4 caller.
-   * @default - an anonymous caller
-   */
-  readonly caller?: CallerIdentity;
-  /**
-   * What the method's Lambda or Cognito authorizer decides: `allow` or `deny`.
-   * @default - no identity source: 401 Unauthorized on a method with an authorizer
-   */
-  readonly authorizer?: string;
-  /**
-   * The API key value sent in `x-api-key` (or returned by the authorizer when the key source is AUTHORIZER).
-   * @default - no key, unless `apiKeyRef` is given
-   */
-  readonly apiKey?: string;
-  /**
-   * Logical id (or a CDK token such as `key.keyId`) of an `AWS::ApiGateway::ApiKey` in the template, for keys
-   * whose value CloudFormation generates.
-   * @default - no key, unless `apiKey` is given
-   */
-  readonly apiKeyRef?: string;
-  /**
-   * Request time in milliseconds since the epoch (throttles, quotas, `aws:CurrentTime`).
-   * @default - the simulator's clock: its start time, or the latest `at` seen
-   */
-  readonly at?: number;
-  /**
-   * `User-Agent` header (`aws:UserAgent`).
-   * @default - none
-   */
-  readonly userAgent?: string;
-  /**
-   * `Referer` header (`aws:Referer`).
-   * @default - none
-   */
-  readonly referer?: string;
-}
-
-/**
- * What a simulated request gets, and why.
- */
-export interface SimulationResult {
-  /** HTTP status: 200, 401, 403 or 429. */
-  readonly statusCode: number;
-  /**
-   * The step that decided: `route` (unknown path or method, 403 Missing Authentication Token),
-   * `resource-policy` (403 from the resource policy), `authorization` (401, or 403 from IAM or an
-   * authorizer), `api-key` (403 Forbidden), `throttle` (429 Too Many Requests), `quota` (429 Limit
-   * Exceeded) or `ok` (200).
-   */
-  readonly decidedBy: string;
-  /** The `message` API Gateway's default gateway response would carry. */
-  readonly message: string;
-  /** Why, step by step; assumptions on unverified behaviour are marked [U]. */
-  readonly reasons: string[];
-}
-
-/**
- * The outcome of many identical requests.
- */
-export interface SimulationSummary {
-  /** Number of requests per status code, e.g. `{ "200": 10, "429": 90 }`. */
-  readonly counts: { [statusCode: string]: number };
-  /** Number of requests per `decidedBy` value. */
-  readonly decidedBy: { [step: string]: number };
-  /** The first result. */
-  readonly first: SimulationResult;
-  /** The last result. */
-  readonly last: SimulationResult;
-}
 
 /**
  * A finding about the template (the same as `cdk-api-gatekeeper explain` reports).
@@ -327,9 +200,20 @@ export class RequestSimulator {
     return this.report().findings.map((f) => ({ ...f }));
   }
 
-  /** The `explain` report as Markdown: who may call what, usage plans, findings, what was not simulated. */
-  public explain(): string {
-    return renderMarkdown(this.report(), 'cdk-api-gatekeeper explain');
+  /**
+   * The `explain` report as Markdown: who may call what, usage plans, findings, what was not simulated.
+   * @param title the report's heading (the CLI uses the template's file name)
+   */
+  public explain(title: string = 'cdk-api-gatekeeper explain'): string {
+    return renderMarkdown(this.report(), title);
+  }
+
+  /**
+   * The `explain` report as data (`explain --format json`).
+   * @internal
+   */
+  public _report(): ExplainReport {
+    return this.report();
   }
 
   private report(): ExplainReport {
@@ -351,11 +235,26 @@ export class RequestSimulator {
     if (kind === 'logical') {
       return this.model.resolver.idToLogical.get(v) ?? v;
     }
-    if ((kind === 'vpce' || kind === 'vpc') && resources[v]) {
+    if (kind === 'vpce') return this.vpcEndpointId(v);
+    if (kind === 'vpc' && resources[v]) {
       const r = this.model.resolver.resolve({ Ref: v });
       if (typeof r === 'string') return r;
     }
     return v;
+  }
+
+  /**
+   * A VPC endpoint id (`vpce-` and hexadecimal digits) or the logical id of an `AWS::EC2::VPCEndpoint` in
+   * the template (its placeholder id then).
+   */
+  private vpcEndpointId(v: string): string {
+    const res = this.model.resolver.resources[v];
+    if (res && res.Type === 'AWS::EC2::VPCEndpoint') return this.model.resolver.resolve({ Ref: v });
+    if (/^vpce-[0-9a-f]+$/.test(v)) return v;
+    const endpoints = this.model.vpcEndpoints.map((e) => e.logicalId);
+    throw new SimulationInputError(
+      `'vpcEndpointId' is malformed: got ${JSON.stringify(v)}; expected a VPC endpoint id (vpce- and hexadecimal digits, e.g. vpce-0123456789abcdef0)${endpoints.length > 0 ? ` or the logical id of one of the template's endpoints: ${endpoints.join(', ')}` : ''}`,
+    );
   }
 
   private toPipeline(r: SimulatedRequest, at: number): PipelineRequest {

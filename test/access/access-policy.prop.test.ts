@@ -25,7 +25,8 @@ function compiled(policy: AccessPolicy, privateEndpoint: boolean): any {
 }
 
 const REQUESTS_PER_POLICY = 20;
-const RUNS = propertyRuns(500); // 500 × 20 = 10,000 requests per CI run
+const FULL_RUNS = 500; // 500 × 20 = 10,000 requests per CI run
+const RUNS = propertyRuns(FULL_RUNS);
 
 describe('AccessPolicy compiled by the library vs the intended decision (iam-simulate oracle)', () => {
   test('never disagrees: 10,000 random requests against random policies', async () => {
@@ -77,11 +78,19 @@ describe('AccessPolicy compiled by the library vs the intended decision (iam-sim
     expect(cases).toBeGreaterThanOrEqual(RUNS * REQUESTS_PER_POLICY);
     // Not vacuous: every caller kind is both admitted and refused many times (0.25% of the cases each; service
     // callers are the rarest kind and are admitted in about 1% of the cases).
+    // A scaled-down budget (test:fast) is too small for the rarest kind: there, each verdict must occur at all.
+    const kinds = RUNS === FULL_RUNS ? ['anonymous', 'same-account', 'cross-account', 'service'] : [];
     const often = Math.max(1, Math.floor(cases / 400));
-    for (const kind of ['anonymous', 'same-account', 'cross-account', 'service']) {
+    for (const kind of kinds) {
       expect(admitted[`${kind} admitted`]).toBeGreaterThan(often);
       expect(admitted[`${kind} refused`]).toBeGreaterThan(often);
     }
+    const sum = (verdict: string) =>
+      Object.entries(admitted)
+        .filter(([k]) => k.endsWith(verdict))
+        .reduce((n, [, v]) => n + v, 0);
+    expect(sum(' admitted')).toBeGreaterThan(0);
+    expect(sum(' refused')).toBeGreaterThan(0);
   });
 
   // Shrunk counterexamples and hand-picked edge cases, kept as regular tests.

@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { unacknowledgedNagFindings } from './nag';
-import { CrossAccountApi, RequestSimulator, Source } from '../../src';
+import { CrossAccountApi, IdentityPolicy, RequestSimulator, Source } from '../../src';
 
 const HOME = '123456789012';
 const PARTNER = '111111111111';
@@ -114,7 +114,7 @@ describe('CrossAccountApi', () => {
   });
 
   describe('what a request gets (simulator)', () => {
-    const get = (caller?: { account: string; orgId?: string; identityPolicy?: string }) =>
+    const get = (caller?: { account: string; orgId?: string; identityPolicy?: IdentityPolicy }) =>
       RequestSimulator.fromStack(setup().stack).invoke({
         method: 'GET',
         path: '/orders',
@@ -140,11 +140,11 @@ describe('CrossAccountApi', () => {
     });
 
     test('the allowed account without an identity-policy allow gets 403 (both sides must allow)', () => {
-      expect(get({ account: PARTNER, identityPolicy: 'none' }).statusCode).toBe(403);
+      expect(get({ account: PARTNER, identityPolicy: IdentityPolicy.NONE }).statusCode).toBe(403);
     });
 
     test('a caller of the API owner account gets 403 unless allowed', () => {
-      expect(get({ account: HOME, identityPolicy: 'allow' }).statusCode).toBe(403);
+      expect(get({ account: HOME, identityPolicy: IdentityPolicy.ALLOW }).statusCode).toBe(403);
     });
   });
 

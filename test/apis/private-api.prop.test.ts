@@ -2,6 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as fc from 'fast-check';
 import { AccessPolicy, PrivateApi, RequestSimulator, Source } from '../../src';
+import { propertyRuns } from '../support/budget';
 
 // End to end through the construct and the simulator: a PrivateApi admits a request iff it comes through a
 // listed endpoint (or a listed VPC) and, when an accessPolicy narrows it, from an allowed address — for
@@ -70,7 +71,7 @@ describe('PrivateApi (property)', () => {
           });
         }
       }),
-      { numRuns: 60, seed: 20261125 },
+      { numRuns: propertyRuns(60), seed: 20261125 },
     );
   });
 });

@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Stack, Stage } from 'aws-cdk-lib';
+import { App, NestedStack, Stack, Stage } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
-import { runCli } from '../../src/cli/cli';
+import { EXPLAIN_OPTIONS, runCli, SIMULATE_OPTIONS } from '../../src/cli/cli';
 import { ALLOW_ALL, miniTemplate, policy } from '../simulate/helpers';
 
 function run(...argv: string[]): { code: number; out: string; err: string } {
@@ -82,9 +82,8 @@ describe('simulate', () => {
     const json = JSON.parse(r.out);
     expect(Object.keys(json)).toEqual(['statusCode', 'decidedBy', 'message', 'reasons']);
     expect(json).toMatchObject({ statusCode: 403, decidedBy: 'resource-policy' });
-    expect(json.reasons).toContain(
-      'resource policy: explicit Deny in statement "DenyUnlessVpce": StringNotEquals on aws:SourceVpce (aws:SourceVpce is absent)',
-    );
+    expect(json.message).toBe('Forbidden');
+    expect(json.reasons.join('\n')).toMatch(/reachable only through an interface VPC endpoint/);
   });
 
   test('--vpce admits the listed endpoint; text output names the step', () => {
@@ -243,7 +242,7 @@ describe('simulate', () => {
     const r = run('simulate', file, '--method', 'GET', '--path', '/items');
     // THEN
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/several stages; choose one with 'stage': dev, prod/);
+    expect(r.err).toMatch(/several stages; choose one with --stage: dev, prod/);
   });
 });
 
@@ -303,7 +302,7 @@ describe('explain', () => {
 describe('explain of nested stage assemblies', () => {
   test('templates in cdk.out/assembly-*/ are included', () => {
     // GIVEN
-    const out = path.join(dir, 'nested.out');
+    const out = fs.mkdtempSync(path.join(dir, 'nested-'));
     const app = new App({ outdir: out });
     const stage = new Stage(app, 'Beta');
     const stack = new Stack(stage, 'Svc');
@@ -316,5 +315,93 @@ describe('explain of nested stage assemblies', () => {
     const files = JSON.parse(r.out).templates.map((t: any) => path.relative(out, t.file));
     expect(files).toHaveLength(1);
     expect(files[0]).toMatch(/^assembly-Beta\/BetaSvc[0-9A-F]{8}\.template\.json$/);
+  });
+});
+
+describe('bad input names the flag (issue #11, class 7)', () => {
+  test.each([
+    [['--source-ip', '999.1.1.1'], /--source-ip is malformed: got "999.1.1.1"/],
+    [['--source-ip', '256.0.0.1'], /--source-ip/],
+    [['--source-ip', '1.2.3'], /--source-ip/],
+    [['--source-ip', '01.2.3.4'], /--source-ip/],
+    [['--vpce', 'notavpce'], /--vpce is malformed: got "notavpce"; expected a VPC endpoint id/],
+    [['--count', String(1_000_001)], /--count must be an integer from 1 to 1000000/],
+  ])('fails when simulate gets %j: exit 2, one line naming the flag', (flags, message) => {
+    // GIVEN
+    const file = write('private-bad.json', miniTemplate({ endpointType: 'PRIVATE', policy: policy(ALLOW_ALL) }));
+    // WHEN
+    const r = run('simulate', file, '--method', 'GET', '--path', '/items', ...(flags as string[]));
+    // THEN
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(message);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+  });
+
+  test('fails when the template is circular: exit 2 with one line, no stack overflow', () => {
+    // GIVEN
+    const file = write(
+      'circular.json',
+      miniTemplate({
+        policy: policy({ ...ALLOW_ALL, Principal: { AWS: { 'Fn::GetAtt': ['Role', 'Arn'] } } }),
+        extra: { Role: { Type: 'AWS::IAM::Role', Properties: { RoleName: { 'Fn::GetAtt': ['Role', 'Arn'] } } } },
+      }),
+    );
+    // WHEN
+    const r = run('simulate', file, '--method', 'GET', '--path', '/items');
+    // THEN
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/circular reference in the template: Role\.Arn/);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+  });
+
+  test('simulate accepts a cdk.out directory and picks the template holding --api', () => {
+    // GIVEN
+    const out = path.join(dir, 'sim.out');
+    const app = new App({ outdir: out });
+    for (const name of ['One', 'Two']) {
+      const stack = new Stack(app, name);
+      const api = new apigw.RestApi(stack, `${name}Api`);
+      api.root.addMethod('GET', new apigw.MockIntegration());
+    }
+    app.synth();
+    const apiOfTwo = JSON.parse(fs.readFileSync(path.join(out, 'Two.template.json'), 'utf-8'));
+    const logical = Object.keys(apiOfTwo.Resources).find(
+      (k) => apiOfTwo.Resources[k].Type === 'AWS::ApiGateway::RestApi',
+    )!;
+    // WHEN
+    const picked = run('simulate', out, '--method', 'GET', '--path', '/', '--api', logical, '--json');
+    const ambiguous = run('simulate', out, '--method', 'GET', '--path', '/');
+    // THEN
+    expect(picked.code).toBe(0);
+    expect(JSON.parse(picked.out)).toMatchObject({ statusCode: 200, decidedBy: 'ok' });
+    expect(ambiguous.code).toBe(2);
+    expect(ambiguous.err).toMatch(/several templates with REST APIs; choose a template file or one API with --api/);
+  });
+
+  test('simulate on a cdk.out directory sees an API in a nested stack (merged into its parent)', () => {
+    // GIVEN
+    const out = fs.mkdtempSync(path.join(dir, 'nested-'));
+    const app = new App({ outdir: out });
+    const parent = new Stack(app, 'Parent');
+    const nested = new NestedStack(parent, 'Inner');
+    new apigw.RestApi(nested, 'NestedApi').root.addMethod('GET', new apigw.MockIntegration());
+    app.synth();
+    // WHEN
+    const r = run('simulate', out, '--method', 'GET', '--path', '/', '--json');
+    // THEN
+    expect(r.err).toBe('');
+    expect(JSON.parse(r.out)).toMatchObject({ statusCode: 200, decidedBy: 'ok' });
+  });
+
+  test('--help lists every flag and --version prints the version', () => {
+    // WHEN
+    const help = run('--help');
+    const version = run('--version');
+    // THEN
+    for (const flag of Object.keys({ ...SIMULATE_OPTIONS, ...EXPLAIN_OPTIONS })) {
+      expect(help.out).toContain(`--${flag}`);
+    }
+    expect(version.code).toBe(0);
+    expect(version.out).toMatch(/^cdk-api-gatekeeper \d+\.\d+\.\d+/);
   });
 });

@@ -1,5 +1,6 @@
 import * as fc from 'fast-check';
 import { Cidr, cidrContains, formatCidr, ipInCidr, mergeCidrs, parseCidr, parseIp } from '../../src/private/cidr';
+import { propertyRuns } from '../support/budget';
 
 const c = (t: string) => parseCidr(t)!;
 
@@ -70,7 +71,7 @@ describe('cidr', () => {
         for (const a of merged) for (const b of merged) if (a !== b) expect(cidrContains(a, b)).toBe(false);
         expect(mergeCidrs(merged)).toEqual(merged);
       }),
-      { numRuns: 500 },
+      { numRuns: propertyRuns(500) },
     );
   });
 

@@ -6,7 +6,7 @@ import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { miniTemplate } from './helpers';
-import { RequestSimulator } from '../../src/simulate';
+import { AuthorizerDecision, IdentityPolicy, RequestSimulator } from '../../src/simulate';
 import { SimulationInputError } from '../../src/simulate/pipeline';
 
 function privateStack() {
@@ -228,7 +228,7 @@ describe('RequestSimulator API', () => {
     expect(() => sim.invoke({ method: '', path: '/items' })).toThrow(/needs 'method'/);
     expect(() => sim.invoke({ method: 'GET' } as any)).toThrow(/'path' is malformed: got undefined; expected a path/);
     expect(() => sim.invoke({ method: 'GET /x', path: '/items' })).toThrow(/must be an HTTP method/);
-    expect(() => sim.invoke({ method: 'GET', path: '/items', authorizer: 'allow', at: NaN })).toThrow(
+    expect(() => sim.invoke({ method: 'GET', path: '/items', authorizer: AuthorizerDecision.ALLOW, at: NaN })).toThrow(
       /'at' must be a number/,
     );
     expect(() => sim.invokeRepeatedly({ method: 'GET', path: '/items' }, 0)).toThrow(
@@ -322,12 +322,12 @@ describe('principals from the stack', () => {
     const granted = sim.invoke({
       method: 'GET',
       path: '/',
-      caller: { account: stack.account, arn: role.roleArn, identityPolicy: 'none' },
+      caller: { account: stack.account, arn: role.roleArn, identityPolicy: IdentityPolicy.NONE },
     });
     const notGranted = sim.invoke({
       method: 'GET',
       path: '/',
-      caller: { account: stack.account, arn: other.roleArn, identityPolicy: 'none' },
+      caller: { account: stack.account, arn: other.roleArn, identityPolicy: IdentityPolicy.NONE },
     });
     // THEN
     expect(granted.statusCode).toBe(200);

@@ -2,6 +2,7 @@ import { App, CfnResource, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as fc from 'fast-check';
 import { UsageTiers } from '../../src/usage';
+import { propertyRuns } from '../support/budget';
 
 /** One version of an app: tiers in declaration order, keys (id → tier, enabled) in declaration order. */
 interface Model {
@@ -147,8 +148,8 @@ describe('UsageTiers identity under edits', () => {
           prevModel = model;
         }
       }),
-      { numRuns: 100 },
+      { numRuns: propertyRuns(100) },
     );
-    expect(cases).toBe(100);
+    expect(cases).toBe(propertyRuns(100));
   });
 });
