@@ -13,7 +13,7 @@ import { tierReports } from './tiers';
 export * from './report';
 export { renderMarkdown } from './markdown';
 export { renderJson } from './json';
-export { Finding } from '../findings';
+export type { Finding } from '../findings';
 
 function modelNotes(model: TemplateModel): string[] {
   return [

@@ -25,8 +25,9 @@ import { uncertainStatement } from './uncertain-statement';
 import { unreachableApi } from './unreachable-api';
 import { unreadableTemplate, unreadableTemplateFinding } from './unreadable-template';
 
-export { Finding, FindingRule, FindingExamples } from './finding';
-export { FindingContext, MethodOutcomes } from './context';
+export type { Finding, FindingRule, FindingExamples } from './finding';
+export { FindingContext } from './context';
+export type { MethodOutcomes } from './context';
 export { FindingSeverity, severityRank } from './severity';
 export { unreadableTemplateFinding } from './unreadable-template';
 
