@@ -21,6 +21,7 @@ export interface CliIo {
 export const USAGE = `Usage:
   cdk-api-gatekeeper explain  <template.json|template.yaml|cdk.out dir> [--format md|json]
   cdk-api-gatekeeper simulate <template> --method GET --path /items [--stage prod] [--api LogicalId]
+      [--domain NAME]  (a private custom domain: --path is the path on the domain; no --api/--stage)
       [--source-ip IP] [--vpce ID|LogicalId] [--vpc ID|LogicalId]
       [--caller-account ID] [--caller-arn ARN] [--org-id ID] [--org-path PATH]... [--identity-policy allow|deny|none]
       [--authorizer allow|deny] [--api-key VALUE | --api-key-ref LogicalId] [--at ISO|ms]
@@ -45,6 +46,7 @@ export const SIMULATE_OPTIONS = {
   path: { type: 'string' },
   stage: { type: 'string' },
   api: { type: 'string' },
+  domain: { type: 'string' },
   'source-ip': { type: 'string' },
   vpce: { type: 'string' },
   vpc: { type: 'string' },
@@ -70,6 +72,7 @@ const FLAG_OF_FIELD: Record<string, string> = {
   stage: '--stage',
   method: '--method',
   path: '--path',
+  domainName: '--domain',
   sourceIp: '--source-ip',
   vpcEndpointId: '--vpce',
   vpcId: '--vpc',
@@ -181,6 +184,11 @@ function checkSimulateFlags(values: ParsedValues): void {
   }
   if (values.path === undefined) throw new UsageError('simulate needs --path, e.g. --path /items');
   if (!(values.path as string).startsWith('/')) throw new UsageError(`--path must start with /, got '${values.path}'`);
+  if (values.domain !== undefined && (values.api !== undefined || values.stage !== undefined)) {
+    throw new UsageError(
+      "--domain takes the API and stage from the domain's base path mapping: give --domain or --api/--stage, not both",
+    );
+  }
   if (values['api-key'] !== undefined && values['api-key-ref'] !== undefined) {
     throw new UsageError('give --api-key or --api-key-ref, not both');
   }
@@ -228,6 +236,7 @@ function requestOf(values: ParsedValues): SimulatedRequest {
     stage: str('stage'),
     method: str('method')!,
     path: str('path')!,
+    domainName: str('domain'),
     sourceIp: str('source-ip'),
     vpcEndpointId: str('vpce'),
     vpcId: str('vpc'),

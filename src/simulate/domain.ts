@@ -65,6 +65,8 @@ export interface DomainRequest {
 export interface DomainDecision {
   /** 403 when the domain refuses (no domain, no association, no mapping, its policy); else undefined. */
   readonly statusCode?: number;
+  /** Which part refused: `route` (no such domain, no mapping) or `policy` (endpoint, association, policy). */
+  readonly refusedBy?: 'route' | 'policy';
   readonly reasons: string[];
   /** The domain that took the request. */
   readonly domain?: string;
@@ -105,7 +107,15 @@ export function readDomains(template: { [key: string]: any }, options: DomainMod
     stackName: 'Stack',
     parameters: options.parameters ?? {},
   };
-  const resolver = new Resolver(template, ctx);
+  return readDomainsWith(new Resolver(template, ctx));
+}
+
+/**
+ * Reads the private domains with a given resolver (the simulator's model passes its own, so that a domain's
+ * `viaDomainArn` is the value the API's policy resolves to).
+ */
+export function readDomainsWith(resolver: Resolver): DomainsModel {
+  const ctx = resolver.ctx;
   const resources = resolver.resources;
   const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r && r.Type === type);
   const domains = ofType(DOMAIN)
@@ -199,9 +209,14 @@ export function matchMapping(
   return root ? { mapping: root, rest: `/${segments.join('/')}` } : undefined;
 }
 
-function refuse(reasons: string[], why: string, domain?: string): DomainDecision {
+function refuse(
+  reasons: string[],
+  why: string,
+  domain?: string,
+  refusedBy: 'route' | 'policy' = 'policy',
+): DomainDecision {
   reasons.push(why);
-  return { statusCode: 403, reasons, domain };
+  return { statusCode: 403, reasons, domain, refusedBy };
 }
 
 /** The request context a call through an endpoint carries (docs/SEMANTICS.md "Condition keys"). */
@@ -227,7 +242,12 @@ export function decideDomain(model: DomainsModel, req: DomainRequest): DomainDec
   const name = req.domainName.toLowerCase().replace(/\.$/, '');
   const named = model.domains.filter((d) => d.domainName.toLowerCase() === name);
   if (named.length === 0) {
-    return refuse(reasons, `no private custom domain named '${req.domainName}' in the template [I: 403]`);
+    return refuse(
+      reasons,
+      `no private custom domain named '${req.domainName}' in the template [I: 403]`,
+      undefined,
+      'route',
+    );
   }
   if (!req.vpcEndpointId) {
     return refuse(reasons, 'a private custom domain is reachable only through an interface VPC endpoint');
@@ -264,6 +284,7 @@ export function decideDomain(model: DomainsModel, req: DomainRequest): DomainDec
       reasons,
       `no base path mapping of ${domain.logicalId} matches ${req.path} [I: 403]`,
       domain.logicalId,
+      'route',
     );
   }
   let { stage } = routed.mapping;

@@ -9,6 +9,7 @@ const STRING_FIELDS = [
   'stage',
   'method',
   'path',
+  'domainName',
   'sourceIp',
   'vpcEndpointId',
   'vpcId',
@@ -68,6 +69,7 @@ export function checkRequest(request: unknown): void {
   for (const f of STRING_FIELDS) {
     if (r[f] !== undefined && typeof r[f] !== 'string') fail(f, r[f], 'a string');
   }
+  checkDomainName(r);
   if (typeof r.method !== 'string') fail('method', r.method, 'an HTTP method such as GET');
   if (typeof r.path !== 'string' || !r.path.startsWith('/')) fail('path', r.path, "a path starting with '/'");
   if (r.sourceIp !== undefined && !isIpAddress(r.sourceIp as string)) {
@@ -81,6 +83,18 @@ export function checkRequest(request: unknown): void {
     fail('authorizer', r.authorizer, "'allow' or 'deny' (AuthorizerDecision)");
   }
   if (r.caller !== undefined) checkCaller(r.caller);
+}
+
+/** `domainName` takes the API and stage from the domain's base path mapping: neither may be given with it. */
+function checkDomainName(r: { [k: string]: unknown }): void {
+  if (r.domainName === undefined) return;
+  if (r.domainName === '') fail('domainName', r.domainName, 'a domain name such as orders.internal.example.com');
+  const given = ['api', 'stage'].filter((f) => r[f] !== undefined);
+  if (given.length > 0) {
+    throw new SimulationInputError(
+      `${given.map((f) => `'${f}'`).join(' and ')} cannot be given with 'domainName': a request through a domain goes to the API and stage of the domain's base path mapping`,
+    );
+  }
 }
 
 function checkCaller(caller: unknown): void {

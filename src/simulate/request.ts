@@ -103,8 +103,20 @@ export interface SimulatedRequest {
   readonly stage?: string;
   /** HTTP method, e.g. `GET`. */
   readonly method: string;
-  /** Request path with path parameters filled in, e.g. `/items/42`. */
+  /**
+   * Request path with path parameters filled in, e.g. `/items/42`. With `domainName`, the path on the
+   * domain (base path included), e.g. `/v1/items/42`.
+   */
   readonly path: string;
+  /**
+   * A private custom domain name of the template (`AWS::ApiGateway::DomainNameV2`, PRIVATE): the request
+   * is sent to `https://{domainName}/{basePath}/{path}`. `path` is then the path on the domain, and the
+   * API and stage come from the domain's base path mapping (so `api` and `stage` are not given). The
+   * domain's policy, its access associations and the API's policy (with `execute-api:viaDomainArn`)
+   * all decide (docs/SEMANTICS.md "Private custom domain names").
+   * @default - sent to the API's own execute-api endpoint
+   */
+  readonly domainName?: string;
   /**
    * Client IP address (IPv4 or IPv6): `aws:SourceIp` on public APIs, `aws:VpcSourceIp` through a VPC endpoint.
    * @default - no source IP in the request context
@@ -206,6 +218,8 @@ export interface PipelineRequest {
   readonly stage?: string;
   readonly method: string;
   readonly path: string;
+  /** a private custom domain name: `path` is then the path on the domain */
+  readonly domainName?: string;
   readonly sourceIp?: string;
   readonly vpcEndpointId?: string;
   readonly vpcId?: string;

@@ -282,6 +282,7 @@ export class RequestSimulator {
       stage: this.ref(r.stage, 'plain'),
       method: r.method,
       path: r.path,
+      domainName: r.domainName,
       sourceIp: r.sourceIp,
       vpcEndpointId: this.ref(r.vpcEndpointId, 'vpce'),
       vpcId: this.ref(r.vpcId, 'vpc'),

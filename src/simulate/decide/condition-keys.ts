@@ -11,6 +11,8 @@ export interface ConditionInput {
   /** the SigV4 caller the policy sees, if any */
   readonly sigv4?: PipelineCaller;
   readonly partition: string;
+  /** `execute-api:viaDomainArn`: only on a request through a private custom domain */
+  readonly viaDomainArn?: string;
 }
 
 const SESSION = /^arn:([^:]+):sts::(\d{12}):assumed-role\/([^/]+)\/[^/]+$/;
@@ -55,6 +57,7 @@ export function conditionContext(c: ConditionInput): Record<string, string[]> {
   if (req.userAgent) ctx['aws:UserAgent'] = [req.userAgent];
   if (req.referer) ctx['aws:Referer'] = [req.referer];
   if (c.sigv4) addPrincipalKeys(ctx, c.sigv4, c.partition);
+  if (c.viaDomainArn) ctx['execute-api:viaDomainArn'] = [c.viaDomainArn];
   return ctx;
 }
 

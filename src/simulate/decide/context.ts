@@ -3,10 +3,22 @@
  * plain function `(ctx) => StepResult`: reasons to record, facts for later steps, or a refusal that ends
  * the request.
  */
+import type { DomainDecision } from '../domain';
 import type { ApiModel, KeyModel, MethodModel, PlanModel, StageModel, TemplateModel, VpcEndpointModel } from '../model';
 import type { PolicyEvaluation } from '../policy-eval';
 import { DecidedBy, PipelineCaller, PipelineOptions, PipelineRequest } from '../request';
 import type { PipelineState } from './state';
+
+/** What the setup learnt from the domain. */
+export interface DomainRoute {
+  /** the domain name the request was sent to */
+  readonly domainName: string;
+  readonly decision: DomainDecision;
+  /** why an admitted request goes nowhere: its mapping leaves no stage, or names one the API lacks */
+  readonly stageProblem?: string;
+  /** `execute-api:viaDomainArn` of an admitted request */
+  readonly viaDomainArn?: string;
+}
 
 /** What later steps learn from earlier ones. */
 export interface DecisionFacts {
@@ -44,6 +56,10 @@ export interface DecisionContext extends DecisionFacts {
   readonly vpcEndpoint?: VpcEndpointModel;
   /** `aws:SourceVpc`: the request's VPC, or the VPC of the template's endpoint */
   readonly sourceVpc?: string;
+  /** a request sent to a private custom domain: what the domain decided */
+  readonly domain?: DomainRoute;
+  /** `execute-api:viaDomainArn`: only on a request the domain admitted */
+  readonly viaDomainArn?: string;
 }
 
 /** How a step ends a request. */

@@ -10,6 +10,7 @@ import { accountThrottle } from './account-throttle';
 import { apiKey } from './api-key';
 import { authorization } from './authorization';
 import type { DecisionContext, Step } from './context';
+import { privateDomain } from './private-domain';
 import { privateEndpoint } from './private-endpoint';
 import { resourcePolicy } from './resource-policy';
 import { route } from './route';
@@ -21,11 +22,13 @@ import { usagePlanThrottle } from './usage-plan-throttle';
 import { vpcEndpointPolicy } from './vpc-endpoint-policy';
 
 /**
- * The steps in API Gateway's order. A private custom domain's policy (`execute-api:viaDomainArn`, the
- * domain's own policy) is checked between the endpoint and the VPC endpoint policy.
+ * The steps in API Gateway's order. A request through a private custom domain meets the domain (its
+ * access associations, its own policy, its base path mapping) between the endpoint and the VPC endpoint
+ * policy; the steps after it see `execute-api:viaDomainArn`.
  */
 export const STEPS: readonly Step[] = [
   { name: 'private-endpoint', phase: 'authorization', run: privateEndpoint },
+  { name: 'private-domain', phase: 'authorization', run: privateDomain },
   { name: 'vpc-endpoint-policy', phase: 'authorization', run: vpcEndpointPolicy },
   { name: 'route', phase: 'authorization', run: route },
   { name: 'resource-policy', phase: 'authorization', run: resourcePolicy },

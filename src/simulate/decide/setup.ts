@@ -1,7 +1,8 @@
 /** Settles what a request addresses (API, stage, verb, path, ARN, endpoint) before the steps run. */
 import type { ApiModel, TemplateModel } from '../model';
 import { PipelineOptions, PipelineRequest, SimulationInputError } from '../request';
-import type { DecisionContext } from './context';
+import type { DecisionContext, DomainRoute } from './context';
+import { routeDomain } from './private-domain';
 import type { PipelineState } from './state';
 
 export function selectApi(model: TemplateModel, name: string | undefined): ApiModel {
@@ -56,6 +57,25 @@ export function executeApiArn(model: TemplateModel, api: ApiModel, stage: string
   return `arn:${model.partition}:execute-api:${model.region}:${model.account}:${api.id}/${stage}/${verb}/${p}`;
 }
 
+interface Target {
+  readonly api: ApiModel;
+  readonly stage: string;
+  readonly path: string;
+  readonly route?: DomainRoute;
+}
+
+/** The API, stage and path a request addresses: its own, or those of its domain's base path mapping. */
+function target(model: TemplateModel, request: PipelineRequest): Target {
+  if (request.domainName === undefined) {
+    const api = selectApi(model, request.api);
+    return { api, stage: selectStage(api, request.stage), path: request.path };
+  }
+  const routed = routeDomain(model, request);
+  // A request the domain refuses goes no further than its step; the first API only fills the context.
+  const api = routed.api ?? model.apis[0] ?? selectApi(model, undefined);
+  return { ...routed, api, stage: routed.stage ?? '', path: routed.path ?? request.path };
+}
+
 /** The context the first step sees. Throws a SimulationInputError for an unknown API or stage or a bad verb. */
 export function initialContext(
   model: TemplateModel,
@@ -63,13 +83,12 @@ export function initialContext(
   request: PipelineRequest,
   options: PipelineOptions,
 ): DecisionContext {
-  const api = selectApi(model, request.api);
-  const stage = selectStage(api, request.stage);
+  const { api, stage, path: rawPath, route } = target(model, request);
   const verb = String(request.method || '').toUpperCase();
   if (!/^[A-Z]+$/.test(verb)) {
     throw new SimulationInputError(`'method' must be an HTTP method such as GET, got '${request.method}'`);
   }
-  const path = normalizeRequestPath(request.path);
+  const path = normalizeRequestPath(rawPath);
   const isPrivate = api.endpointType === 'PRIVATE';
   const viaVpce = isPrivate && !!request.vpcEndpointId;
   const vpcEndpoint = viaVpce ? model.vpcEndpoints.find((v) => v.id === request.vpcEndpointId) : undefined;
@@ -89,5 +108,7 @@ export function initialContext(
     vpcEndpoint,
     sourceVpc: vpcEndpoint?.vpcId ?? request.vpcId,
     user: 'anonymous',
+    domain: route,
+    viaDomainArn: route && !route.stageProblem ? route.viaDomainArn : undefined,
   };
 }

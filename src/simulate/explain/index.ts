@@ -2,8 +2,9 @@
  * `explain`: who may call which methods, tiers and keys, authorizers, what is not simulated, and every
  * finding of the registry (src/simulate/findings). Plain functions over the model.
  */
+import { explainDomains } from '../domain';
 import { FindingContext, runFindings } from '../findings';
-import { TemplateModel } from '../model';
+import { TemplateModel, domainsModelOf } from '../model';
 import { PipelineOptions } from '../pipeline';
 import { stageReports, undeployedApis } from './matrix';
 import { ExplainReport } from './report';
@@ -27,6 +28,7 @@ function modelNotes(model: TemplateModel): string[] {
 export function explainModel(model: TemplateModel, opts: PipelineOptions): ExplainReport {
   const ctx = new FindingContext(model, opts);
   const customDomains = domainReports(model);
+  const privateDomains = explainDomains(domainsModelOf(model));
   const wafAssociations = wafReports(model);
   return {
     stages: stageReports(ctx),
@@ -34,8 +36,15 @@ export function explainModel(model: TemplateModel, opts: PipelineOptions): Expla
     tiers: tierReports(model),
     authorizers: authorizerReports(model),
     customDomains,
+    privateDomains,
     wafAssociations,
     findings: runFindings(ctx),
-    notes: [...modelNotes(model), ...notSimulatedLines(customDomains, wafAssociations)],
+    notes: [
+      ...modelNotes(model),
+      ...notSimulatedLines(
+        customDomains.filter((d) => !privateDomains.some((p) => p.domain === d.logicalId)),
+        wafAssociations,
+      ),
+    ],
   };
 }

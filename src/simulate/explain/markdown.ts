@@ -1,5 +1,12 @@
 /** The `explain` report rendered as Markdown for a reviewer. */
-import { AuthorizerReport, ExplainReport, MatrixRow, StageReport, UndeployedApiReport } from './report';
+import {
+  AuthorizerReport,
+  ExplainReport,
+  MatrixRow,
+  PrivateDomainReport,
+  StageReport,
+  UndeployedApiReport,
+} from './report';
 import { NOT_APPLICABLE, UNDECIDED } from '../findings/probes';
 
 const LEGEND =
@@ -75,6 +82,28 @@ function authorizersSection(report: ExplainReport): string[] {
   return [...out, ''];
 }
 
+function mappingText(m: PrivateDomainReport['mappings'][number]): string {
+  return `/${m.basePath} → ${m.api ?? '?'}${m.stage ? `/${m.stage}` : ' (stage: the next path segment)'}`;
+}
+
+function privateDomainsSection(report: ExplainReport): string[] {
+  if (report.privateDomains.length === 0) return [];
+  const out = [
+    '## Private custom domains',
+    '',
+    "Requests through a domain (`simulate --domain`) need the domain's policy, an access association of their endpoint, the VPC endpoint policy and the API's policy (with `execute-api:viaDomainArn`).",
+    '',
+  ];
+  for (const d of report.privateDomains) {
+    out.push(`### ${d.domainName} (${d.domain})`, '', `- viaDomainArn: \`${d.viaDomainArn}\``);
+    out.push(`- base paths: ${esc(d.mappings.map(mappingText).join(', ') || 'none (every request gets 403)')}`);
+    const eps = d.endpoints.map((e) => `${e.vpcEndpointId} ${e.admitted ? '✅' : '❌'}`);
+    out.push(`- endpoints (the domain's policy, anonymous callers): ${eps.join(', ') || 'none associated'}`);
+    out.push(...d.notes.map((n) => `- note: ${n}`), '');
+  }
+  return out;
+}
+
 function findingsSection(report: ExplainReport): string[] {
   const out = ['## Findings', ''];
   if (report.findings.length === 0) return [...out, '_None._', ''];
@@ -95,6 +124,7 @@ export function renderMarkdown(report: ExplainReport, title: string): string {
   }
   for (const s of report.stages) out.push(...stageSection(s));
   for (const u of report.undeployed) out.push(...undeployedSection(u));
-  out.push(...tiersSection(report), ...authorizersSection(report), ...findingsSection(report), ...notesSection(report));
+  out.push(...tiersSection(report), ...authorizersSection(report), ...privateDomainsSection(report));
+  out.push(...findingsSection(report), ...notesSection(report));
   return out.join('\n');
 }

@@ -65,7 +65,7 @@ export interface AuthorizerReport {
   readonly definedIn: string;
 }
 
-/** A custom domain name and the stages mapped to it (not simulated: requests are simulated as to the API's own endpoint). */
+/** A custom domain name and the stages mapped to it, as the template has it (private ones: see `privateDomains`). */
 export interface DomainReport {
   readonly logicalId: string;
   /** AWS::ApiGateway::DomainName or AWS::ApiGateway::DomainNameV2 */
@@ -73,6 +73,24 @@ export interface DomainReport {
   readonly domainName?: string;
   readonly endpointType?: string;
   readonly mappings: { api?: string; stage?: string; basePath?: string; logicalId: string }[];
+}
+
+/** A private custom domain name (simulated: requests with `domainName`) and who may call through it. */
+export interface PrivateDomainReport {
+  /** logical id of the `AWS::ApiGateway::DomainNameV2` */
+  readonly domain: string;
+  readonly domainName: string;
+  /** what a call through it carries in `execute-api:viaDomainArn` */
+  readonly viaDomainArn: string;
+  /** base path (`''` = the root) → API logical id and stage (no stage: the path's next segment) */
+  readonly mappings: ReadonlyArray<{ readonly basePath: string; readonly api?: string; readonly stage?: string }>;
+  /** per associated VPC endpoint: whether the domain's own policy admits an anonymous call from it */
+  readonly endpoints: ReadonlyArray<{
+    readonly vpcEndpointId: string;
+    readonly admitted: boolean;
+    readonly reasons: string[];
+  }>;
+  readonly notes: string[];
 }
 
 /** A WAF web ACL associated with a stage (not simulated: WAF runs before the resource policy). */
@@ -91,6 +109,8 @@ export interface ExplainReport {
   readonly tiers: TierReport[];
   readonly authorizers: AuthorizerReport[];
   readonly customDomains: DomainReport[];
+  /** the private custom domains the simulator routes requests through */
+  readonly privateDomains: PrivateDomainReport[];
   readonly wafAssociations: WafReport[];
   readonly findings: Finding[];
   readonly notes: string[];

@@ -193,14 +193,17 @@ export function wafReports(model: TemplateModel): WafReport[] {
   );
 }
 
-/** The "not simulated" lines for custom domains and WAF associations. */
+/**
+ * The "not simulated" lines for custom domains (public ones, and any DomainNameV2 the simulator does not
+ * route: not PRIVATE) and WAF associations.
+ */
 export function notSimulatedLines(domains: DomainReport[], waf: WafReport[]): string[] {
   const lines = domains.map((d) => {
     const maps = d.mappings.map(
       (m) =>
         `${m.basePath ? `/${m.basePath.replace(/^\//, '')}` : '/'} → ${m.api ?? '?'}${m.stage ? `/${m.stage}` : ''}`,
     );
-    return `not simulated: custom domain ${d.logicalId} (${d.type}${d.domainName ? ` ${d.domainName}` : ''}${d.endpointType ? `, ${d.endpointType}` : ''})${maps.length ? ` maps ${maps.join(', ')}` : ''}; requests are simulated as sent to the API's own execute-api endpoint${d.type.endsWith('V2') ? ", and the domain's own policy is not evaluated" : ''}`;
+    return `not simulated: custom domain ${d.logicalId} (${d.type}${d.domainName ? ` ${d.domainName}` : ''}${d.endpointType ? `, ${d.endpointType}` : ''})${maps.length ? ` maps ${maps.join(', ')}` : ''}; requests are simulated as sent to the API's own execute-api endpoint`;
   });
   for (const w of waf) {
     lines.push(

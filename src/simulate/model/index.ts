@@ -7,6 +7,7 @@ import { SimulationInputError } from '../request';
 import { readApiKeys } from './api-keys';
 import { readAuthorizers } from './authorizers';
 import { readMethods } from './methods';
+import { readPrivateDomains } from './private-domains';
 import { TemplateReader, partitionOf } from './reader';
 import { readRestApis } from './rest-apis';
 import { readStages } from './stages';
@@ -16,13 +17,14 @@ import { readVpcEndpoints } from './vpc-endpoints';
 
 export * from './types';
 export { throttleOf } from './reader';
+export { domainsModelOf } from './private-domains';
 
 /** A reader adds what one resource kind says to the model (readers run in this order). */
 export type ModelReader = (reader: TemplateReader, model: TemplateModel) => void;
 
 /**
  * The readers, in dependency order: APIs first (the others attach to them), plans before the keys that
- * join them. Private custom domains (`AWS::ApiGateway::DomainNameV2`) get their reader here.
+ * join them; private custom domains last (their mappings name APIs, their associations endpoints).
  */
 export const READERS: readonly ModelReader[] = [
   readSamNote,
@@ -33,6 +35,7 @@ export const READERS: readonly ModelReader[] = [
   readUsagePlans,
   readApiKeys,
   readVpcEndpoints,
+  readPrivateDomains,
 ];
 
 /**
@@ -55,6 +58,7 @@ export function buildModel(template: { [key: string]: any }, options: ModelOptio
     vpcEndpoints: [],
     plans: [],
     keys: [],
+    domains: [],
     notes: reader.notes,
     account: ctx.account,
     region: ctx.region,

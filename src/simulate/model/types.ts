@@ -1,6 +1,7 @@
 /**
  * The simulator's model of a template: plain data read from CloudFormation by the readers beside this file.
  */
+import type { DomainModel } from '../domain';
 import type { Resolver } from '../intrinsics';
 import type { NormalizedPolicy } from '../policy-eval';
 
@@ -125,6 +126,8 @@ export interface TemplateModel {
   readonly vpcEndpoints: VpcEndpointModel[];
   readonly plans: PlanModel[];
   readonly keys: KeyModel[];
+  /** private custom domain names (`AWS::ApiGateway::DomainNameV2` PRIVATE) with their mappings */
+  readonly domains: DomainModel[];
   /** template-level notes: what was not simulated and why */
   readonly notes: string[];
   readonly account: string;

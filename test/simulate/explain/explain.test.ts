@@ -144,7 +144,7 @@ describe('explain: authorizers as data', () => {
 });
 
 describe('explain: what is not simulated', () => {
-  test('custom domains with their mappings and a WAF association on a stage are named as not simulated', () => {
+  test('public custom domains and a WAF association are named as not simulated; a private domain is listed as simulated', () => {
     // GIVEN
     const template = withResources(exampleTemplate(), {
       Domain: {
@@ -216,7 +216,17 @@ describe('explain: what is not simulated', () => {
     expect(md).toMatch(
       /- not simulated: custom domain Domain \(AWS::ApiGateway::DomainName api\.example\.com, REGIONAL\) maps \/v1 → Api\/prod/,
     );
-    expect(md).toMatch(/- not simulated: custom domain PrivateDomain .*the domain's own policy is not evaluated/);
+    expect(md).not.toMatch(/not simulated: custom domain PrivateDomain/);
+    expect(r.privateDomains).toEqual([
+      expect.objectContaining({
+        domain: 'PrivateDomain',
+        domainName: 'private.example.com',
+        mappings: [{ basePath: '', api: 'Api', stage: 'prod' }],
+        endpoints: [],
+      }),
+    ]);
+    expect(md).toMatch(/### private\.example\.com \(PrivateDomain\)/);
+    expect(md).toMatch(/- base paths: \/ → Api\/prod/);
     expect(md).toMatch(
       /- not simulated: WAF web ACL arn:aws:wafv2:\S+ on Api stage prod \(Waf\); WAF runs before the resource policy/,
     );
