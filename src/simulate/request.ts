@@ -183,7 +183,8 @@ export interface SimulationResult {
  * unknown or disabled key is not counted) and it passed the plan's throttle and quota. Requests the plan
  * throttles, or refuses for an exhausted quota (429), are not counted, as the simulator's quota step
  * does not count them; a request the stage or account throttle refuses afterwards is counted, since the
- * quota step already counted it (whether API Gateway counts it is unverified [U]).
+ * quota step already counted it (whether API Gateway counts it is unverified [U]; docs/SEMANTICS.md
+ * "Metering" 18).
  */
 export interface SimulatedLedgerLine {
   /** The UTC day of the requests, `YYYY-MM-DD`. */

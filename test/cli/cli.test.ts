@@ -451,9 +451,13 @@ describe('bad input names the flag (issue #11, class 7)', () => {
     app.synth();
     // WHEN
     const r = run('simulate', out, '--method', 'GET', '--path', '/', '--json');
+    const file = run('simulate', path.join(out, 'Parent.template.json'), '--method', 'GET', '--path', '/', '--json');
     // THEN
     expect(r.err).toBe('');
     expect(JSON.parse(r.out)).toMatchObject({ statusCode: 200, decidedBy: 'ok' });
+    // the parent's template file alone, inside the cdk.out, gets its nested stack too
+    expect(file.err).toBe('');
+    expect(JSON.parse(file.out)).toMatchObject({ statusCode: 200, decidedBy: 'ok' });
   });
 
   test('--help lists every flag and --version prints the version', () => {

@@ -2,7 +2,7 @@
  * Step 8: the usage plan's quota per key, in UTC windows of DAY, WEEK or MONTH (429 Limit Exceeded).
  * Offset and week start are unverified [U] (docs/SEMANTICS.md "Quotas"). The step also keeps the
  * per-key, per-day usage the simulated ledger reports (`PipelineState.usage`): a request counts once it
- * passes the plan's throttle and quota (docs/SEMANTICS.md "Usage plans and metering").
+ * passes the plan's throttle and quota (docs/SEMANTICS.md "Metering" 18).
  */
 import { DecidedBy } from '../request';
 import { DecisionContext, StepResult, refuse } from './context';
