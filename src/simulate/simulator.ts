@@ -341,13 +341,13 @@ export class RequestSimulator {
 
 /** The template file of a stack in a cloud assembly directory (the only one when no name is given). */
 function assemblyTemplateFile(directory: string, stackName?: string): string {
-  if (stackName !== undefined) {
-    if (typeof stackName !== 'string' || !/^[A-Za-z0-9._-]+$/.test(stackName)) {
-      throw new SimulationInputError(
-        `'stackName' is malformed: got ${JSON.stringify(stackName)}; expected a stack artifact id (letters, digits, '.', '_', '-')`,
-      );
-    }
-    return path.join(directory, `${stackName}.template.json`);
+  if (typeof directory !== 'string' || directory === '') {
+    throw new SimulationInputError(`'directory' must be a cloud assembly directory, got ${JSON.stringify(directory)}`);
+  }
+  if (stackName !== undefined && (typeof stackName !== 'string' || !/^[A-Za-z0-9._-]+$/.test(stackName))) {
+    throw new SimulationInputError(
+      `'stackName' is malformed: got ${JSON.stringify(stackName)}; expected a stack artifact id (letters, digits, '.', '_', '-')`,
+    );
   }
   let names: string[];
   try {
@@ -356,9 +356,15 @@ function assemblyTemplateFile(directory: string, stackName?: string): string {
     throw new SimulationInputError(`cannot read the cloud assembly directory ${directory}`);
   }
   const stacks = names.filter((f) => f.endsWith('.template.json') && !f.endsWith('.nested.template.json')).sort();
-  if (stacks.length !== 1) {
+  if (stackName !== undefined && names.includes(`${stackName}.template.json`)) {
+    return path.join(directory, `${stackName}.template.json`);
+  }
+  if (stackName !== undefined || stacks.length !== 1) {
+    const choices = stacks.map((f) => f.slice(0, -'.template.json'.length)).join(', ') || 'none';
     throw new SimulationInputError(
-      `${directory} holds ${stacks.length} stack templates; name one as stackName: ${stacks.map((f) => f.slice(0, -'.template.json'.length)).join(', ') || 'none'}`,
+      stackName !== undefined
+        ? `${directory} holds no stack '${stackName}'; its stacks: ${choices}`
+        : `${directory} holds ${stacks.length} stack templates; name one as stackName: ${choices}`,
     );
   }
   return path.join(directory, stacks[0]);

@@ -92,6 +92,12 @@ describe('RequestSimulator on stacks with keyShards nested stacks', () => {
       /holds 2 stack templates; name one as stackName: One, Two/,
     );
     expect(() => RequestSimulator.fromCloudAssembly(outdir, '../One')).toThrow(SimulationInputError);
+    expect(() => RequestSimulator.fromCloudAssembly(outdir, 'Three')).toThrow(
+      /holds no stack 'Three'; its stacks: One, Two/,
+    );
+    expect(() => RequestSimulator.fromCloudAssembly(path.join(outdir, 'missing'))).toThrow(
+      /cannot read the cloud assembly directory/,
+    );
     expect(RequestSimulator.fromCloudAssembly(outdir, 'Two').apis()).toEqual([expect.stringMatching(/^Api/)]);
   });
 });
