@@ -8,7 +8,7 @@ import * as path from 'path';
 import { parseArgs } from 'util';
 import { loadTemplates, TemplateFile, UsageError } from './templates';
 import { SimulationInputError } from '../simulate/request';
-import type { SimulatedRequest, SimulationResult, SimulationSummary } from '../simulate/request';
+import type { SimulatedLedgerLine, SimulatedRequest, SimulationResult, SimulationSummary } from '../simulate/request';
 import { MAX_REPEAT } from '../simulate/request-checks';
 import { RequestSimulator, RequestSimulatorOptions } from '../simulate/simulator';
 
@@ -266,7 +266,8 @@ function printResult(d: SimulationResult, json: boolean, io: CliIo): void {
 
 function printSummary(s: SimulationSummary, count: number, interval: number, json: boolean, io: CliIo): void {
   if (json) {
-    io.stdout(JSON.stringify({ counts: s.counts, decidedBy: s.decidedBy, first: s.first, last: s.last }) + '\n');
+    const out = { counts: s.counts, decidedBy: s.decidedBy, first: s.first, last: s.last, ledger: s.ledger };
+    io.stdout(JSON.stringify(out) + '\n');
     return;
   }
   const counts = Object.entries(s.counts).map(([k, v]) => `${k}: ${v}`);
@@ -274,8 +275,19 @@ function printSummary(s: SimulationSummary, count: number, interval: number, jso
   const reasons = s.last.reasons.map((r) => `- ${r}`);
   io.stdout(
     `${count} requests, ${interval} ms apart (simulated time)\n${counts.join('\n')}\ndecided by: ${by.join(', ')}\n` +
-      `last: ${s.last.statusCode} ${s.last.message}\n${reasons.join('\n')}\n`,
+      `last: ${s.last.statusCode} ${s.last.message}\n${reasons.join('\n')}\n` +
+      ledgerTable(s.ledger),
   );
+}
+
+/** The ledger lines as a short table (none: nothing). */
+function ledgerTable(lines: SimulatedLedgerLine[]): string {
+  if (lines.length === 0) return '';
+  const rows = lines.map(
+    (l) =>
+      `| ${l.date} | ${l.tier} | ${l.keyId} | ${l.customerId ?? ''} | ${l.used} | ${l.remaining < 0 ? 'no quota' : l.remaining} |`,
+  );
+  return `ledger:\n| date | tier | keyId | customerId | used | remaining |\n|---|---|---|---|---|---|\n${rows.join('\n')}\n`;
 }
 
 /** The one template of a file or cdk.out directory that holds the API asked for. */

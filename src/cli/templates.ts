@@ -15,12 +15,12 @@ export interface TemplateFile {
 
 /**
  * The templates a path names: the file itself, or the templates of a cdk.out directory (its
- * *.template.json and those of nested stage assemblies, assembly-*). Nested stacks of a cdk.out are
- * merged into their parent template here, before the simulator sees them.
+ * *.template.json and those of nested stage assemblies, assembly-*). Nested stacks are merged into their
+ * parent template here, before the simulator sees them, from the directory of the template (so a single
+ * template file inside a cdk.out gets its nested stacks too).
  */
 export function loadTemplates(target: string): TemplateFile[] {
   const files = templateFiles(target);
-  if (files.length === 1 && files[0] === target) return [{ file: target, template: readTemplate(target) }];
   const stacks = files.filter((file) => !file.endsWith('.nested.template.json'));
   return (stacks.length > 0 ? stacks : files).map((file) => ({
     file,

@@ -2,4 +2,10 @@
 export * from './simulator';
 export { FindingSeverity } from './findings/severity';
 export { AuthorizerDecision, DecidedBy, IdentityPolicy, SimulationInputError } from './request';
-export type { CallerIdentity, SimulatedRequest, SimulationResult, SimulationSummary } from './request';
+export type {
+  CallerIdentity,
+  SimulatedLedgerLine,
+  SimulatedRequest,
+  SimulationResult,
+  SimulationSummary,
+} from './request';

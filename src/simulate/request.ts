@@ -187,6 +187,41 @@ export interface SimulationResult {
 }
 
 /**
+ * One line of the usage ledger the simulated requests would produce: what one API key used on one UTC day
+ * in one usage plan. The same fields, in the same order and with the same meaning, as the `UsageMeter`
+ * ledger line (`LedgerLine`), so `UsageLedger.renderLine` renders it byte for byte as the exporter would.
+ *
+ * A request is counted (`used`) once the usage plan meters it: its key was accepted (a 403 for a missing,
+ * unknown or disabled key is not counted) and it passed the plan's throttle and quota. Requests the plan
+ * throttles, or refuses for an exhausted quota (429), are not counted, as the simulator's quota step
+ * does not count them; a request the stage or account throttle refuses afterwards is counted, since the
+ * quota step already counted it (whether API Gateway counts it is unverified [U]; docs/SEMANTICS.md
+ * "Metering" 18).
+ */
+export interface SimulatedLedgerLine {
+  /** The UTC day of the requests, `YYYY-MM-DD`. */
+  readonly date: string;
+  /** The tier: the usage plan's `UsagePlanName`, or its logical id when it has none. */
+  readonly tier: string;
+  /** The usage plan's id (the simulator's stable placeholder for the id CloudFormation generates). */
+  readonly usagePlanId: string;
+  /** The API key's id (the simulator's placeholder), never its value. */
+  readonly keyId: string;
+  /**
+   * The key's `CustomerId`.
+   * @default - the key has none, and the rendered line has no `customerId` field
+   */
+  readonly customerId?: string;
+  /** Requests the plan counted for this key on this day. */
+  readonly used: number;
+  /**
+   * What was left of the quota period's limit after the day's last request (never below 0). -1 when the
+   * plan has no quota: what GetUsage reports then is not documented [U].
+   */
+  readonly remaining: number;
+}
+
+/**
  * The outcome of many identical requests.
  */
 export interface SimulationSummary {
@@ -198,6 +233,12 @@ export interface SimulationSummary {
   readonly first: SimulationResult;
   /** The last result. */
   readonly last: SimulationResult;
+  /**
+   * The ledger lines these requests reached: one per usage plan, key and UTC day, with that day's totals
+   * since the last `reset` (earlier calls on the same day included), sorted by date, tier and key id.
+   * Empty when no request got as far as a plan's quota (no key, a refused key, a method without a key).
+   */
+  readonly ledger: SimulatedLedgerLine[];
 }
 
 // ---- internal: the request once the front door has checked it and settled its references and time

@@ -1,12 +1,16 @@
 import * as fs from 'fs';
+import * as path from 'path';
 import { Stack, Stage, Token } from 'aws-cdk-lib';
 import { PipelineState, decide } from './decide';
 import { ExplainReport, explainModel, renderMarkdown } from './explain';
 import { isUnresolved } from './intrinsics';
+import { ledgerLines } from './ledger';
 import { TemplateModel, buildModel } from './model';
+import { cloudAssemblyTemplateLoader, mergeNestedTemplates } from './nested-templates';
 import {
   PipelineCaller,
   PipelineRequest,
+  SimulatedLedgerLine,
   SimulatedRequest,
   SimulationInputError,
   SimulationResult,
@@ -81,14 +85,17 @@ export interface RequestSimulatorOptions {
  */
 export class RequestSimulator {
   /**
-   * Simulates the template a stack synthesizes to. Tokens in requests (e.g. `vpce.vpcEndpointId`,
-   * `key.keyId`) are resolved against the stack.
+   * Simulates the template a stack synthesizes to, with its nested stacks (e.g. `keyShards`) merged in.
+   * Tokens in requests (e.g. `vpce.vpcEndpointId`, `key.keyId`) are resolved against the stack.
    */
   public static fromStack(stack: Stack, options: RequestSimulatorOptions = {}): RequestSimulator {
     const stage = Stage.of(stack);
     if (!stage) throw new Error(`RequestSimulator.fromStack: stack '${stack.node.path}' is not in an App or Stage`);
     const assembly = stage.synth({ force: true });
-    const template = assembly.getStackArtifact(stack.artifactId).template;
+    const template = mergeNestedTemplates(
+      assembly.getStackArtifact(stack.artifactId).template,
+      cloudAssemblyTemplateLoader(assembly.directory),
+    );
     const account = options.account ?? (Token.isUnresolved(stack.account) ? undefined : stack.account);
     const region = options.region ?? (Token.isUnresolved(stack.region) ? undefined : stack.region);
     return new RequestSimulator(template, { ...options, account, region }, stack);
@@ -107,9 +114,30 @@ export class RequestSimulator {
     return new RequestSimulator(parseTemplateText(text), options);
   }
 
-  /** Simulates a template file (JSON or YAML). */
+  /**
+   * Simulates a template file (JSON or YAML). Nested stacks whose templates sit beside the file (a
+   * cdk.out directory: `*.nested.template.json`, or asset files its `*.assets.json` names) are merged in.
+   */
   public static fromFile(file: string, options: RequestSimulatorOptions = {}): RequestSimulator {
-    return RequestSimulator.fromTemplateText(fs.readFileSync(file, 'utf-8'), options);
+    const template = parseTemplateText(fs.readFileSync(file, 'utf-8'));
+    return new RequestSimulator(
+      mergeNestedTemplates(template, cloudAssemblyTemplateLoader(path.dirname(file))),
+      options,
+    );
+  }
+
+  /**
+   * Simulates one stack of a cloud assembly directory (cdk.out), with its nested stacks merged in.
+   * @param directory the cloud assembly directory
+   * @param stackName the stack's artifact id (its template is `<stackName>.template.json`); default the
+   * directory's only stack
+   */
+  public static fromCloudAssembly(
+    directory: string,
+    stackName?: string,
+    options: RequestSimulatorOptions = {},
+  ): RequestSimulator {
+    return RequestSimulator.fromFile(assemblyTemplateFile(directory, stackName), options);
   }
 
   private readonly model: TemplateModel;
@@ -176,6 +204,7 @@ export class RequestSimulator {
       throw new SimulationInputError(`'intervalMs' must be a number >= 0, got ${intervalMs}`);
     }
     const start = request.at ?? this.clock;
+    const touchesBefore = new Map([...this.state.usage].map(([k, e]) => [k, e.touches]));
     const counts: { [k: string]: number } = {};
     const by: { [k: string]: number } = {};
     let first: SimulationResult | undefined;
@@ -187,10 +216,24 @@ export class RequestSimulator {
       first = first ?? r;
       last = r;
     }
-    return { counts, decidedBy: by, first: first!, last: last! };
+    const reached = [...this.state.usage].filter(([k, e]) => e.touches !== (touchesBefore.get(k) ?? 0));
+    const ledger = ledgerLines(
+      this.model,
+      reached.map(([, e]) => e),
+    );
+    return { counts, decidedBy: by, first: first!, last: last!, ledger };
   }
 
-  /** Forgets all throttle and quota state. */
+  /**
+   * The usage ledger of every request since the simulator was made or last `reset`: one line per usage
+   * plan, API key and UTC day, in the `UsageMeter` ledger's shape (see `SimulatedLedgerLine` for what
+   * counts), sorted by date, tier and key id.
+   */
+  public ledger(): SimulatedLedgerLine[] {
+    return ledgerLines(this.model, this.state.usage.values());
+  }
+
+  /** Forgets all throttle, quota and ledger state. */
   public reset(): void {
     this.state.reset();
   }
@@ -295,4 +338,35 @@ export class RequestSimulator {
       at,
     };
   }
+}
+
+/** The template file of a stack in a cloud assembly directory (the only one when no name is given). */
+function assemblyTemplateFile(directory: string, stackName?: string): string {
+  if (typeof directory !== 'string' || directory === '') {
+    throw new SimulationInputError(`'directory' must be a cloud assembly directory, got ${JSON.stringify(directory)}`);
+  }
+  if (stackName !== undefined && (typeof stackName !== 'string' || !/^[A-Za-z0-9._-]+$/.test(stackName))) {
+    throw new SimulationInputError(
+      `'stackName' is malformed: got ${JSON.stringify(stackName)}; expected a stack artifact id (letters, digits, '.', '_', '-')`,
+    );
+  }
+  let names: string[];
+  try {
+    names = fs.readdirSync(directory);
+  } catch {
+    throw new SimulationInputError(`cannot read the cloud assembly directory ${directory}`);
+  }
+  const stacks = names.filter((f) => f.endsWith('.template.json') && !f.endsWith('.nested.template.json')).sort();
+  if (stackName !== undefined && names.includes(`${stackName}.template.json`)) {
+    return path.join(directory, `${stackName}.template.json`);
+  }
+  if (stackName !== undefined || stacks.length !== 1) {
+    const choices = stacks.map((f) => f.slice(0, -'.template.json'.length)).join(', ') || 'none';
+    throw new SimulationInputError(
+      stackName !== undefined
+        ? `${directory} holds no stack '${stackName}'; its stacks: ${choices}`
+        : `${directory} holds ${stacks.length} stack templates; name one as stackName: ${choices}`,
+    );
+  }
+  return path.join(directory, stacks[0]);
 }

@@ -129,6 +129,69 @@ describe('simulate', () => {
     expect(json.decidedBy).toEqual({ ok: 5009, throttle: 4991 });
   });
 
+  test('--count --json prints the ledger lines; plain text prints them as a table', () => {
+    // GIVEN: a DAY quota of 3, a key with a customer id
+    const t = keyedTemplate();
+    t.Resources.Plan.Properties.UsagePlanName = 'free';
+    t.Resources.Plan.Properties.Quota = { Limit: 3, Period: 'DAY' };
+    t.Resources.Key.Properties.CustomerId = 'acme';
+    t.Parameters = { KeyValue: { Type: 'String' } };
+    const file = write('ledger.json', t);
+    const args = [
+      'simulate',
+      file,
+      '--method',
+      'GET',
+      '--path',
+      '/items',
+      '--parameter',
+      'KeyValue=abcdefghijklmnopqrstuvwxyz',
+    ];
+    const more = [
+      '--api-key',
+      'abcdefghijklmnopqrstuvwxyz',
+      '--at',
+      '2026-12-01T23:59:59.998Z',
+      '--count',
+      '6',
+      '--interval-ms',
+      '1',
+    ];
+
+    // WHEN
+    const json = run(...args, ...more, '--json');
+    const text = run(...args, ...more);
+    const noKey = run(...args, '--count', '2', '--json');
+
+    // THEN
+    expect(json.code).toBe(0);
+    const ledger = JSON.parse(json.out).ledger;
+    expect(ledger).toEqual([
+      {
+        date: '2026-12-01',
+        tier: 'free',
+        usagePlanId: expect.any(String),
+        keyId: expect.any(String),
+        customerId: 'acme',
+        used: 2,
+        remaining: 1,
+      },
+      {
+        date: '2026-12-02',
+        tier: 'free',
+        usagePlanId: expect.any(String),
+        keyId: expect.any(String),
+        customerId: 'acme',
+        used: 3,
+        remaining: 0,
+      },
+    ]);
+    expect(Object.keys(ledger[0])).toEqual(['date', 'tier', 'usagePlanId', 'keyId', 'customerId', 'used', 'remaining']);
+    expect(text.out).toContain('ledger:\n| date | tier | keyId | customerId | used | remaining |\n');
+    expect(text.out).toContain(`| 2026-12-02 | free | ${ledger[1].keyId} | acme | 3 | 0 |\n`);
+    expect(JSON.parse(noKey.out).ledger).toEqual([]);
+  });
+
   test('--api-key-ref names a key whose value CloudFormation generates', () => {
     // GIVEN
     const t = keyedTemplate();
@@ -388,9 +451,13 @@ describe('bad input names the flag (issue #11, class 7)', () => {
     app.synth();
     // WHEN
     const r = run('simulate', out, '--method', 'GET', '--path', '/', '--json');
+    const file = run('simulate', path.join(out, 'Parent.template.json'), '--method', 'GET', '--path', '/', '--json');
     // THEN
     expect(r.err).toBe('');
     expect(JSON.parse(r.out)).toMatchObject({ statusCode: 200, decidedBy: 'ok' });
+    // the parent's template file alone, inside the cdk.out, gets its nested stack too
+    expect(file.err).toBe('');
+    expect(JSON.parse(file.out)).toMatchObject({ statusCode: 200, decidedBy: 'ok' });
   });
 
   test('--help lists every flag and --version prints the version', () => {

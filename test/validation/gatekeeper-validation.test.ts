@@ -62,6 +62,33 @@ describe('GatekeeperValidation', () => {
     expect(rules(report)).toContain('open-private-api');
   });
 
+  test('reads the keyShards nested stacks of a TieredApi: no key-required-without-plan or key-without-plan noise', () => {
+    // GIVEN / WHEN
+    const { report, failed } = validate(
+      (stack) => {
+        const api = new TieredApi(stack, 'Api', {
+          keyShards: 3,
+          tiers: [
+            {
+              name: 'free',
+              throttle: { rateLimit: 10, burstLimit: 20 },
+              quota: { limit: 100, period: apigw.Period.DAY },
+            },
+          ],
+        });
+        api.root.addResource('orders').addMethod('GET', new apigw.MockIntegration());
+        for (let i = 0; i < 10; i++) api.addKey(`customer${i}`, { tier: 'free' });
+      },
+      new GatekeeperValidation({ minimumSeverity: 'info' }),
+    );
+
+    // THEN
+    expect(failed).toBe(false);
+    expect(rules(report)).not.toContain('key-required-without-plan');
+    expect(rules(report)).not.toContain('key-without-plan');
+    expect(rules(report)).not.toContain('unreadable-template');
+  });
+
   test("passes this library's PrivateApi and reports a key-required method in no plan as a warning", () => {
     // GIVEN / WHEN
     const { report, failed } = validate((stack) => {

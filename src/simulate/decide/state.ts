@@ -6,6 +6,23 @@ interface Bucket {
   last: number;
 }
 
+/**
+ * What one key used in one plan on one UTC day, as the quota step counted it (the ledger's source):
+ * `used` requests admitted by the plan's throttle and quota, `remaining` what was left of the quota
+ * period's limit after the day's last request (-1 when the plan has no quota), `touches` every request
+ * that reached the quota step with this key (counted or refused), so a caller can tell which lines its
+ * requests reached.
+ */
+export interface UsageEntry {
+  readonly planLogicalId: string;
+  readonly keyLogicalId: string;
+  /** `YYYY-MM-DD`, UTC */
+  readonly date: string;
+  used: number;
+  remaining: number;
+  touches: number;
+}
+
 export interface QuotaCounter {
   window: number;
   used: number;
@@ -16,6 +33,8 @@ export interface QuotaCounter {
 export class PipelineState {
   public readonly buckets = new Map<string, Bucket>();
   public readonly quotas = new Map<string, QuotaCounter>();
+  /** per plan, key and UTC day, in the order first seen */
+  public readonly usage = new Map<string, UsageEntry>();
 
   /** Takes one token if there is one (refilling at `rate`/s up to `burst` since the last look). */
   public take(key: string, t: ThrottleModel, at: number): boolean {
@@ -38,6 +57,19 @@ export class PipelineState {
   public reset(): void {
     this.buckets.clear();
     this.quotas.clear();
+    this.usage.clear();
+  }
+
+  /** The usage entry of a plan, key and request time (created on first use). */
+  public usageEntry(planLogicalId: string, keyLogicalId: string, at: number): UsageEntry {
+    const date = new Date(at).toISOString().slice(0, 10);
+    const k = `${planLogicalId}\u0000${keyLogicalId}\u0000${date}`;
+    let e = this.usage.get(k);
+    if (!e) {
+      e = { planLogicalId, keyLogicalId, date, used: 0, remaining: -1, touches: 0 };
+      this.usage.set(k, e);
+    }
+    return e;
   }
 }
 

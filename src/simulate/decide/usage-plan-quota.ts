@@ -1,6 +1,8 @@
 /**
  * Step 8: the usage plan's quota per key, in UTC windows of DAY, WEEK or MONTH (429 Limit Exceeded).
- * Offset and week start are unverified [U] (docs/SEMANTICS.md "Quotas").
+ * Offset and week start are unverified [U] (docs/SEMANTICS.md "Quotas"). The step also keeps the
+ * per-key, per-day usage the simulated ledger reports (`PipelineState.usage`): a request counts once it
+ * passes the plan's throttle and quota (docs/SEMANTICS.md "Metering" 18).
  */
 import { DecidedBy } from '../request';
 import { DecisionContext, StepResult, refuse } from './context';
@@ -8,7 +10,13 @@ import { quotaWindow } from './state';
 
 export function usagePlanQuota(ctx: DecisionContext): StepResult {
   const { plan, key } = ctx;
-  if (!plan || !key || !plan.quota) return {};
+  if (!plan || !key) return {};
+  const entry = ctx.state.usageEntry(plan.logicalId, key.logicalId, ctx.request.at);
+  entry.touches++;
+  if (!plan.quota) {
+    entry.used++;
+    return {};
+  }
   const q = plan.quota;
   const qk = `quota:${plan.logicalId}:${key.logicalId}`;
   const w = quotaWindow(q.period, ctx.request.at);
@@ -31,6 +39,7 @@ export function usagePlanQuota(ctx: DecisionContext): StepResult {
   }
   if (q.period === 'WEEK') reasons.push('WEEK quota windows are assumed to start on Sunday 00:00 UTC [U]');
   if (c.used >= limit) {
+    entry.remaining = 0;
     return refuse(
       429,
       DecidedBy.QUOTA,
@@ -40,5 +49,7 @@ export function usagePlanQuota(ctx: DecisionContext): StepResult {
     );
   }
   c.used++;
+  entry.used++;
+  entry.remaining = limit - c.used;
   return { reasons };
 }

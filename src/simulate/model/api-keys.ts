@@ -11,6 +11,7 @@ export function readApiKeys(reader: TemplateReader, model: TemplateModel): void 
       value: typeof props.Value === 'string' ? props.Value : undefined,
       // CloudFormation's default for Enabled is false (aws-cdk-lib always writes it)
       enabled: bool(props.Enabled, false),
+      customerId: typeof props.CustomerId === 'string' && props.CustomerId !== '' ? props.CustomerId : undefined,
       planIds: [],
     });
   }

@@ -106,6 +106,8 @@ export interface KeyModel {
   /** the key's value when the template fixes it; undefined when CloudFormation generates it */
   readonly value?: string;
   readonly enabled: boolean;
+  /** the key's `CustomerId` when it resolves to a string */
+  readonly customerId?: string;
   /** logical ids of the plans the key is in (through UsagePlanKey) */
   readonly planIds: string[];
 }
