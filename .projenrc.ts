@@ -107,8 +107,9 @@ project.deps.addDependency('constructs@10.5.1', DependencyType.BUILD);
 // jsii would like the dev copy pinned to the peer floor; we test on the newer one on purpose.
 project.compileTask.reset('jsii --silence-warnings=reserved-word --silence-warnings=JSII6');
 // Lambda handlers are plain JavaScript beside their construct (`src/**/<name>-handler/`); jsii compiles only
-// TypeScript, so they are copied into lib/ with the same relative path.
-project.postCompileTask.prependExec('node build-tools/copy-handlers.js');
+// TypeScript, so compiling also copies them into lib/ with the same relative path (part of `compile` itself,
+// so that every path to a package — `build`, `test` then `package:js` — ships them).
+project.compileTask.exec('node build-tools/copy-handlers.js');
 
 // integ/, bench/ and examples/ are type-checked (and linted) like tests, each with its own tsconfig.
 for (const dir of ['integ', 'bench', 'examples']) {
