@@ -29,9 +29,11 @@ export interface SecureRestApiOptions {
 /**
  * A RestApi with the library's secure defaults written by hand: the account CloudWatch role, execution
  * logging at ERROR, a JSON access log to a log group kept one year, a request validator, a TLS security
- * policy (L1 override: RestApiProps at the 2.179 floor have none) and one GET method.
+ * policy (L1 override: RestApiProps at the 2.179 floor have none) and one GET method that uses the validator;
+ * the log group and the stage wait for the account's CloudWatch role.
  */
 export function secureRestApi(stack: Stack, options: SecureRestApiOptions): apigw.RestApi {
+  const accessLogs = new logs.LogGroup(stack, 'AccessLogs', { retention: logs.RetentionDays.ONE_YEAR });
   const api = new apigw.RestApi(stack, 'Api', {
     ...options.props,
     cloudWatchRole: true,
@@ -39,16 +41,21 @@ export function secureRestApi(stack: Stack, options: SecureRestApiOptions): apig
       loggingLevel: apigw.MethodLoggingLevel.ERROR,
       throttlingRateLimit: options.throttle?.rateLimit,
       throttlingBurstLimit: options.throttle?.burstLimit,
-      accessLogDestination: new apigw.LogGroupLogDestination(
-        new logs.LogGroup(stack, 'AccessLogs', { retention: logs.RetentionDays.ONE_YEAR }),
-      ),
+      accessLogDestination: new apigw.LogGroupLogDestination(accessLogs),
       accessLogFormat: options.accessLogFormat ?? apigw.AccessLogFormat.jsonWithStandardFields(),
     },
   });
   const cfn = api.node.defaultChild as apigw.CfnRestApi;
   cfn.addPropertyOverride('SecurityPolicy', options.securityPolicy);
   cfn.addPropertyOverride('EndpointAccessMode', 'BASIC');
-  api.addRequestValidator('DefaultValidator', { validateRequestBody: true, validateRequestParameters: true });
-  api.root.addMethod('GET', new apigw.MockIntegration());
+  // Logging needs the account's CloudWatch role first (a first deploy into a new account would fail).
+  const account = api.node.findChild('Account');
+  accessLogs.node.addDependency(account);
+  api.deploymentStage.node.addDependency(account);
+  const requestValidator = api.addRequestValidator('DefaultValidator', {
+    validateRequestBody: true,
+    validateRequestParameters: true,
+  });
+  api.root.addMethod('GET', new apigw.MockIntegration(), { requestValidator });
   return api;
 }
