@@ -19,7 +19,7 @@ import { TieredApi } from '../../src/apis';
 import { keyShardIndex } from '../../src/usage/key-shards';
 import { Scenario, synthTimeMs, templateBytes } from '../harness';
 
-const TIERS = [
+export const TIERS = [
   { name: 'free', throttle: { rateLimit: 5, burstLimit: 10 }, quota: { limit: 1_000, period: apigw.Period.DAY } },
   { name: 'basic', throttle: { rateLimit: 50, burstLimit: 100 }, quota: { limit: 50_000, period: apigw.Period.MONTH } },
   { name: 'premium', throttle: { rateLimit: 500, burstLimit: 1000 } },
