@@ -182,7 +182,7 @@ export const scenarios: Scenario[] = [
   {
     name: `simulate: ${N} decisions (private API, 4-statement policy) vs iam-simulate`,
     metric: 'decisions per second',
-    goal: '>= 20',
+    goal: '>= 40',
     ours,
     baseline,
     rounds: 5,

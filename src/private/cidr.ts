@@ -55,6 +55,18 @@ export function parseIp(text: string): { version: IpVersion; value: bigint } | u
  * compares only the network part. Returns undefined when the text is not a valid CIDR or address.
  */
 export function parseCidr(text: string): Cidr | undefined {
+  // The simulator parses the same policy ranges on every request: remember recent answers (bounded).
+  if (PARSED.has(text)) return PARSED.get(text);
+  const parsed = parseCidrText(text);
+  if (PARSED.size >= PARSED_MAX) PARSED.clear();
+  PARSED.set(text, parsed);
+  return parsed;
+}
+
+const PARSED = new Map<string, Cidr | undefined>();
+const PARSED_MAX = 10_000;
+
+function parseCidrText(text: string): Cidr | undefined {
   const t = text.trim();
   const slash = t.indexOf('/');
   const addr = parseIp(slash < 0 ? t : t.slice(0, slash));

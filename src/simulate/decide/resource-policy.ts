@@ -31,6 +31,16 @@ export function resourcePolicy(ctx: DecisionContext): StepResult {
   return { reasons, facts: { evaluation } };
 }
 
+/** The model is immutable: an API's policy length is counted once, not on every request. */
+const LENGTHS = new WeakMap<object, number | undefined>();
+
+function lengthOf(ctx: DecisionContext): number | undefined {
+  if (!LENGTHS.has(ctx.api)) {
+    LENGTHS.set(ctx.api, policyLength(rawPolicy(ctx.model, ctx.api), arnPrefixOf(ctx.model, ctx.api)));
+  }
+  return LENGTHS.get(ctx.api);
+}
+
 /** Why API Gateway would refuse this policy (so that no request is admitted), if it would. */
 function rejection(ctx: DecisionContext): string[] | undefined {
   const api = ctx.api;
@@ -46,7 +56,7 @@ function rejection(ctx: DecisionContext): string[] | undefined {
       'an invalid resource policy is rejected by API Gateway (the deployment fails), so no request is admitted (conservative reading)',
     ];
   }
-  const length = policyLength(rawPolicy(ctx.model, api), arnPrefixOf(ctx.model, api));
+  const length = lengthOf(ctx);
   if (length !== undefined && length > POLICY_LENGTH_LIMIT) {
     return [
       `the resource policy is ${length} characters (minified, execute-api:/ expanded), over API Gateway's quota of ${POLICY_LENGTH_LIMIT}: API Gateway rejects it, so no request is admitted (conservative reading for an API already deployed [I])`,
