@@ -78,6 +78,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     coverageText: false,
     jestConfig: {
       snapshotSerializers: ['<rootDir>/test/support/strip-asset-hashes.ts'],
+      setupFiles: ['<rootDir>/test/support/fast-check-seed.ts'],
       testTimeout: 120_000,
       coveragePathIgnorePatterns: ['/node_modules/', '/test/'],
     },
