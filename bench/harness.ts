@@ -139,3 +139,80 @@ export function templateBytes(build: (stack: Stack) => void): number {
 export function machine(): string {
   return `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`;
 }
+
+// ---------------------------------------------------------------------------------------------
+// A construct against its hand-written aws-cdk-lib equivalent
+// ---------------------------------------------------------------------------------------------
+
+/** The goals every construct has against the hand-written equivalent (issue #13): ratios ours / baseline. */
+export const HAND_WRITTEN_GOALS = {
+  synthTime: '<= 1.05',
+  peakHeap: '<= 1.05',
+  retainedHeap: '<= 1.05',
+  templateBytes: '<= 1.00',
+} as const;
+
+export interface HandWrittenComparison {
+  /** Rounds of the synth-time measurement. @default 9 */
+  readonly timeRounds?: number;
+  /** Rounds of the heap measurements. @default 7 */
+  readonly heapRounds?: number;
+  /** Measure peak heap. @default true */
+  readonly peakHeap?: boolean;
+  /**
+   * Measure the heap retained after a collection. Only where both sides retain more than 1 MB: below that
+   * the ratio is about a few objects, not the construct. @default false
+   */
+  readonly retainedHeap?: boolean;
+  /** The template-bytes metric's name (e.g. `root template bytes` when keys sit in nested stacks). */
+  readonly bytesMetric?: string;
+}
+
+/** Synth time, peak heap (and retained heap) and template bytes of `ours` against `baseline`, one scenario each. */
+export function againstHandWritten(
+  name: string,
+  ours: (stack: Stack) => void,
+  baseline: (stack: Stack) => void,
+  options: HandWrittenComparison = {},
+): Scenario[] {
+  const heapRounds = options.heapRounds ?? 7;
+  const scenarios: Scenario[] = [
+    {
+      name,
+      metric: 'synth wall time (ms)',
+      goal: HAND_WRITTEN_GOALS.synthTime,
+      ours: () => synthTimeMs(ours),
+      baseline: () => synthTimeMs(baseline),
+      rounds: options.timeRounds ?? 9,
+    },
+  ];
+  if (options.peakHeap ?? true) {
+    scenarios.push({
+      name,
+      metric: 'peak heap (MB)',
+      goal: HAND_WRITTEN_GOALS.peakHeap,
+      ours: () => synthHeapMb(ours),
+      baseline: () => synthHeapMb(baseline),
+      rounds: heapRounds,
+    });
+  }
+  if (options.retainedHeap) {
+    scenarios.push({
+      name,
+      metric: 'retained heap after GC (MB)',
+      goal: HAND_WRITTEN_GOALS.retainedHeap,
+      ours: () => retainedHeapMb(ours),
+      baseline: () => retainedHeapMb(baseline),
+      rounds: heapRounds,
+    });
+  }
+  scenarios.push({
+    name,
+    metric: options.bytesMetric ?? 'template bytes',
+    goal: HAND_WRITTEN_GOALS.templateBytes,
+    ours: () => templateBytes(ours),
+    baseline: () => templateBytes(baseline),
+    rounds: 1,
+  });
+  return scenarios;
+}

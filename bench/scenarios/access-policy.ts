@@ -14,7 +14,7 @@ import { Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AccessPolicy, Source } from '../../src/access';
-import { Scenario, synthHeapMb, synthTimeMs, templateBytes } from '../harness';
+import { againstHandWritten, Scenario } from '../harness';
 
 /** Deterministic pseudo-random numbers (LCG), so runs are comparable. */
 function rng(seed: number): () => number {
@@ -96,32 +96,10 @@ export function baseline(n: number) {
   };
 }
 
-export const scenarios: Scenario[] = [10, 100, 1000].flatMap((n): Scenario[] => {
-  const name = `access-policy: ${n.toLocaleString('en-US')} IP-range sources on a RestApi vs the same iam.PolicyDocument`;
-  return [
-    {
-      name,
-      metric: 'synth wall time (ms)',
-      goal: '<= 1.10',
-      ours: () => synthTimeMs(ours(n)),
-      baseline: () => synthTimeMs(baseline(n)),
-      rounds: 9,
-    },
-    {
-      name,
-      metric: 'peak heap (MB)',
-      goal: '<= 1.25',
-      ours: () => synthHeapMb(ours(n)),
-      baseline: () => synthHeapMb(baseline(n)),
-      rounds: 7,
-    },
-    {
-      name,
-      metric: 'template bytes',
-      goal: '<= 1.00',
-      ours: () => templateBytes(ours(n)),
-      baseline: () => templateBytes(baseline(n)),
-      rounds: 1,
-    },
-  ];
-});
+export const scenarios: Scenario[] = [10, 100, 1000].flatMap((n) =>
+  againstHandWritten(
+    `access-policy: ${n.toLocaleString('en-US')} IP-range sources on a RestApi vs the same iam.PolicyDocument`,
+    ours(n),
+    baseline(n),
+  ),
+);

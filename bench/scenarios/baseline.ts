@@ -3,7 +3,7 @@
  * hand. Both sides are plain aws-cdk-lib today; the ratio (≈1) calibrates the harness's noise floor.
  */
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
-import { Scenario, synthHeapMb, synthTimeMs, templateBytes } from '../harness';
+import { againstHandWritten, Scenario } from '../harness';
 
 function plainApi(n: number) {
   return (stack: any) => {
@@ -14,29 +14,12 @@ function plainApi(n: number) {
 
 const build = plainApi(20);
 
-export const scenarios: Scenario[] = [
+export const scenarios: Scenario[] = againstHandWritten(
+  'harness noise floor: plain RestApi ×20 methods',
+  build,
+  build,
   {
-    name: 'harness noise floor: plain RestApi ×20 methods',
-    metric: 'synth wall time (ms)',
-    goal: '<= 1.10',
-    ours: () => synthTimeMs(build),
-    baseline: () => synthTimeMs(build),
-    rounds: 7,
+    timeRounds: 7,
+    heapRounds: 5,
   },
-  {
-    name: 'harness noise floor: plain RestApi ×20 methods',
-    metric: 'peak heap (MB)',
-    goal: '<= 1.25',
-    ours: () => synthHeapMb(build),
-    baseline: () => synthHeapMb(build),
-    rounds: 5,
-  },
-  {
-    name: 'harness noise floor: plain RestApi ×20 methods',
-    metric: 'template bytes',
-    goal: '<= 1.00',
-    ours: () => templateBytes(build),
-    baseline: () => templateBytes(build),
-    rounds: 1,
-  },
-];
+);

@@ -9,7 +9,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Source } from '../../src/access';
 import { CrossAccountApi } from '../../src/apis';
 import { secureRestApi } from '../hand-written';
-import { Scenario, synthHeapMb, synthTimeMs, templateBytes } from '../harness';
+import { againstHandWritten, Scenario } from '../harness';
 
 /** 20 distinct 12-digit account ids, ascending (the compiled policy lists them sorted). */
 export const ACCOUNTS = Array.from({ length: 20 }, (_, i) => String(210987654321 + i * 7919));
@@ -46,28 +46,4 @@ export function baseline(stack: Stack): void {
 
 const name = 'cross-account-api: CrossAccountApi open to 20 accounts';
 
-export const scenarios: Scenario[] = [
-  {
-    name,
-    metric: 'synth wall time (ms)',
-    goal: '<= 1.10',
-    ours: () => synthTimeMs(ours),
-    baseline: () => synthTimeMs(baseline),
-    rounds: 9,
-  },
-  {
-    name,
-    metric: 'peak heap (MB)',
-    goal: '<= 1.25',
-    ours: () => synthHeapMb(ours),
-    baseline: () => synthHeapMb(baseline),
-  },
-  {
-    name,
-    metric: 'template bytes',
-    goal: '<= 1.05',
-    ours: () => templateBytes(ours),
-    baseline: () => templateBytes(baseline),
-    rounds: 1,
-  },
-];
+export const scenarios: Scenario[] = againstHandWritten(name, ours, baseline);

@@ -12,7 +12,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { PrivateApi } from '../../src/apis';
 import { secureRestApi } from '../hand-written';
-import { Scenario, synthHeapMb, synthTimeMs, templateBytes } from '../harness';
+import { againstHandWritten, Scenario } from '../harness';
 
 const ENDPOINT_IDS = ['vpce-0123456789abcdef0', 'vpce-0fedcba9876543210'];
 
@@ -58,28 +58,4 @@ export function baseline(stack: Stack): void {
 
 const name = 'private-api: PrivateApi through 2 VPC endpoints (imported)';
 
-export const scenarios: Scenario[] = [
-  {
-    name,
-    metric: 'synth wall time (ms)',
-    goal: '<= 1.10',
-    ours: () => synthTimeMs(ours),
-    baseline: () => synthTimeMs(baseline),
-    rounds: 9,
-  },
-  {
-    name,
-    metric: 'peak heap (MB)',
-    goal: '<= 1.25',
-    ours: () => synthHeapMb(ours),
-    baseline: () => synthHeapMb(baseline),
-  },
-  {
-    name,
-    metric: 'template bytes',
-    goal: '<= 1.05',
-    ours: () => templateBytes(ours),
-    baseline: () => templateBytes(baseline),
-    rounds: 1,
-  },
-];
+export const scenarios: Scenario[] = againstHandWritten(name, ours, baseline);

@@ -25,7 +25,7 @@ import { TIERS } from './tiered-api';
 import { TieredApi } from '../../src/apis';
 import { UsageMeter } from '../../src/usage';
 import { secureRestApi } from '../hand-written';
-import { Scenario, synthHeapMb, synthTimeMs, templateBytes } from '../harness';
+import { againstHandWritten, Scenario } from '../harness';
 
 const KEYS = 10;
 const EXPORTER_CODE = path.join(__dirname, '..', '..', 'src', 'usage', 'meter', 'exporter-handler');
@@ -282,28 +282,4 @@ export function baseline(stack: Stack): void {
 
 const name = 'usage-meter: TieredApi + UsageMeter, 3 tiers, 10 keys (vs approximate hand-written set)';
 
-export const scenarios: Scenario[] = [
-  {
-    name,
-    metric: 'synth wall time (ms)',
-    goal: '<= 1.25',
-    ours: () => synthTimeMs(ours),
-    baseline: () => synthTimeMs(baseline),
-    rounds: 9,
-  },
-  {
-    name,
-    metric: 'peak heap (MB)',
-    goal: '<= 1.25',
-    ours: () => synthHeapMb(ours),
-    baseline: () => synthHeapMb(baseline),
-  },
-  {
-    name,
-    metric: 'template bytes',
-    goal: '<= 1.10',
-    ours: () => templateBytes(ours),
-    baseline: () => templateBytes(baseline),
-    rounds: 1,
-  },
-];
+export const scenarios: Scenario[] = againstHandWritten(name, ours, baseline, { heapRounds: 5 });

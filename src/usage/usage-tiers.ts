@@ -207,9 +207,10 @@ export class UsageTiers extends Construct {
   }
 
   /**
-   * Binds every tier (present and future) to a stage. The usage plans are ordered after the stage (a
-   * `DependsOn` on its `AWS::ApiGateway::Stage`, or on the API's deployment when the stage has no
-   * resource of its own), so a first deployment never fails with "API Stage not found".
+   * Binds every tier (present and future) to a stage. The usage plans are ordered after the stage (through
+   * the `Ref` to its `AWS::ApiGateway::Stage`, or a `DependsOn` on the stage found by name or on the API's
+   * deployment when the stage has no resource of its own), so a first deployment never fails with
+   * "API Stage not found".
    * Adding the same stage twice has no further effect.
    */
   public addStage(stage: apigw.IStage): void {
@@ -425,8 +426,10 @@ export class UsageTiers extends Construct {
     }
     tier.plan.addApiStage(apiStage);
     const planResource = tier.plan.node.defaultChild as CfnResource;
+    // A plan naming the stage by its own resource's Ref is already ordered after it; only a stage known by
+    // name (imported, or the deployment's) needs an explicit DependsOn.
     const target = stageResource(stage);
-    if (target) addResourceDependency(planResource, target);
+    if (target && target !== stage.node.defaultChild) addResourceDependency(planResource, target);
     requireKeysOn(stage.restApi);
   }
 

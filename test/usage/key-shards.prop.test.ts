@@ -91,7 +91,16 @@ describe('key shards (properties)', () => {
       {
         numRuns: propertyRuns(100),
         // CI found this one: 'a' removed, then re-added in another tier
-        examples: [[1, [['a', 1]], [{ kind: 'remove', pick: 0 }, { kind: 'add', id: 'a', tier: 0 }]]],
+        examples: [
+          [
+            1,
+            [['a', 1]],
+            [
+              { kind: 'remove', pick: 0 },
+              { kind: 'add', id: 'a', tier: 0 },
+            ],
+          ],
+        ],
       },
     );
   });
