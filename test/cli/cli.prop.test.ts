@@ -5,6 +5,7 @@ import * as path from 'path';
 import * as fc from 'fast-check';
 import { runCli } from '../../src/cli/cli';
 import { miniTemplate, policy, ALLOW_ALL } from '../simulate/helpers';
+import { propertyRuns } from '../support/budget';
 
 const CORPUS = path.join(__dirname, '..', '..', '..', 'shared', 'corpus');
 let dir: string;
@@ -116,7 +117,7 @@ describe('CLI fuzz', () => {
           checkOutcome(run(['simulate', file, '--method', 'GET', '--path', '/items', '--json']));
         },
       ),
-      { numRuns: 150, seed: 7 },
+      { numRuns: propertyRuns(150) },
     );
   });
 
@@ -141,7 +142,7 @@ describe('CLI fuzz', () => {
           );
         },
       ),
-      { numRuns: 200, seed: 11 },
+      { numRuns: propertyRuns(200) },
     );
   });
 
@@ -165,7 +166,7 @@ describe('CLI fuzz', () => {
           checkOutcome(run(argv));
         },
       ),
-      { numRuns: 400, seed: 3 },
+      { numRuns: propertyRuns(400) },
     );
   });
 });

@@ -11,8 +11,8 @@ import { propertyRuns } from '../support/budget';
 const ACCT = '123456789012';
 const OTHER = '210987654321';
 const BASE = `arn:aws:execute-api:us-east-1:${ACCT}:a1b2c3d4e5`;
-// about 9 % are skipped (see mixedIpVersionsInNegatedIp): ≥ 5,000 compared at the full budget
-const FULL_RUNS = 5600;
+// about 11 % are skipped (see mixedIpVersionsInNegatedIp): ≥ 5,000 compared at the full budget
+const FULL_RUNS = 6000;
 const RUNS = propertyRuns(FULL_RUNS, 200);
 const MIN_COMPARED = RUNS === FULL_RUNS ? 5000 : Math.floor(RUNS * 0.85);
 
@@ -272,8 +272,8 @@ const arbRequest = fc.record({
 });
 
 /**
- * iam-simulate treats an address of the other IP version as "no match" for NotIpAddress too (the negated
- * operator is then false); IAM's rule (and ours) is that an IPv6 caller is not in an IPv4 range, so
+ * iam-simulate treats an entry of the other IP version as making NotIpAddress false (even beside entries of
+ * the caller's version); IAM's rule (and ours) is that an IPv6 caller is not in an IPv4 range, so
  * `Deny NotIpAddress [v4 ranges]` denies IPv6 callers. Such cases are not modelled alike: skipped.
  */
 function mixedIpVersionsInNegatedIp(policy: any, ctx: Record<string, any>): boolean {
@@ -285,7 +285,9 @@ function mixedIpVersionsInNegatedIp(policy: any, ctx: Record<string, any>): bool
         const rv = Object.entries(ctx).find(([k]) => k.toLowerCase() === key.toLowerCase())?.[1];
         if (typeof rv !== 'string') continue;
         const vals: string[] = Array.isArray(values) ? values : [values];
-        if (!vals.some((v) => v6(v) === v6(rv))) return true;
+        // any entry of the other version: iam-simulate's answer then differs even when a same-version entry
+        // is listed too (random seeds 960712087, 89468642: [v4, v6 range] against an IPv6 caller)
+        if (vals.some((v) => v6(v) !== v6(rv))) return true;
       }
     }
   }
@@ -361,7 +363,7 @@ describe('policy evaluator vs @cloud-copilot/iam-simulate', () => {
           disagreements.push({ policy, req, ours, theirs: theirs.result.analysis?.resourceAnalysis?.result });
         }
       }),
-      { numRuns: RUNS, seed: Number(process.env.FC_SEED ?? 20261125) },
+      { numRuns: RUNS },
     );
     const ms = Date.now() - started;
     // eslint-disable-next-line no-console

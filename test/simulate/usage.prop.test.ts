@@ -1,5 +1,6 @@
 import * as fc from 'fast-check';
 import { PipelineState, quotaWindow } from '../../src/simulate/pipeline';
+import { propertyRuns } from '../support/budget';
 
 describe('token bucket properties', () => {
   test('served requests never exceed burst + rate × elapsed, and a slow enough client is never throttled', () => {
@@ -21,7 +22,7 @@ describe('token bucket properties', () => {
           if (n <= burst) expect(served).toBe(n);
         },
       ),
-      { numRuns: 500, seed: 5 },
+      { numRuns: propertyRuns(500) },
     );
   });
 
@@ -39,7 +40,7 @@ describe('token bucket properties', () => {
         expect(quotaWindow('MONTH', at)).toBe(quotaWindow('MONTH', monthStart));
         expect(quotaWindow('MONTH', monthStart - 1)).toBe(quotaWindow('MONTH', at) - 1);
       }),
-      { numRuns: 500, seed: 9 },
+      { numRuns: propertyRuns(500) },
     );
   });
 });
