@@ -218,7 +218,8 @@ project.eslint?.addRules({
 project.addTask('test:fast', {
   description: 'The inner loop: jest with small property budgets and no coverage (no compile, eslint or integ)',
   env: { PROPERTY_RUNS_SCALE: '0.05', AWS_REGION: 'us-east-1' },
-  exec: 'jest --passWithNoTests --coverage=false',
+  // jest's default on 2 cores is one worker (cores - 1): the inner loop takes both
+  exec: 'jest --passWithNoTests --coverage=false --maxWorkers=100%',
   receiveArgs: true,
 });
 project.addTask('floor-smoke', {

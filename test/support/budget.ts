@@ -8,3 +8,11 @@ export function propertyRuns(full: number, min: number = 5): number {
   if (!Number.isFinite(scale) || scale <= 0) return full;
   return Math.max(Math.min(min, full), Math.round(full * scale));
 }
+
+/** True at the full budgets (CI); false in the scaled-down inner loop, where the largest scale tests are skipped. */
+export function fullBudget(): boolean {
+  const raw = process.env.PROPERTY_RUNS_SCALE;
+  if (raw === undefined || raw === '') return true;
+  const scale = Number(raw);
+  return !Number.isFinite(scale) || scale <= 0 || scale >= 1;
+}
